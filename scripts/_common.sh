@@ -1,0 +1,101 @@
+# Shared helpers of scripts/demo, scripts/test and .ci/run (sourced, not run).
+# shellcheck shell=bash
+
+say() { printf '\n==> %s\n' "$*"; }
+die() { printf '\nFAILED: %s\n' "$*" >&2; exit 1; }
+
+ensure_postgres() {
+    if ! pg_isready -q 2>/dev/null; then
+        say "Starting PostgreSQL"
+        if command -v pg_ctlcluster >/dev/null 2>&1; then
+            local version
+            for version in $(ls /etc/postgresql 2>/dev/null); do
+                pg_ctlcluster --skip-systemctl-redirect "$version" main start || true
+            done
+        fi
+        local i
+        for i in $(seq 1 30); do
+            pg_isready -q 2>/dev/null && break
+            sleep 1
+        done
+        pg_isready -q 2>/dev/null || die "PostgreSQL is not running and could not be started."
+    fi
+    local me
+    me=$(id -un)
+    if ! psql -d postgres -Atc "select rolsuper from pg_roles where rolname = current_user" 2>/dev/null | grep -q t; then
+        say "Creating a PostgreSQL superuser role for $me"
+        if [ "$(id -u)" = 0 ] && id postgres >/dev/null 2>&1; then
+            su postgres -c "createuser --superuser '$me'" 2>/dev/null \
+                || su postgres -c "psql -c 'ALTER ROLE \"$me\" SUPERUSER'" \
+                || die "could not give $me a PostgreSQL superuser role"
+        else
+            die "the OS user $me has no PostgreSQL superuser role: create one (createuser --superuser $me)"
+        fi
+    fi
+}
+
+ensure_odoo() {
+    if ! python3 -c "import odoo.release as r, sys; sys.exit(0 if r.version_info[:2] == (18, 0) else 1)" 2>/dev/null; then
+        die "python3 cannot import Odoo 18.0. Install Odoo 18.0 Community on this machine first: see README.md, section 'Odoo 18.0'."
+    fi
+    ODOO_ADDONS=$(python3 -c "import odoo.addons, os; print(','.join(p for p in odoo.addons.__path__ if os.path.isdir(p)))")
+    export ODOO_ADDONS
+}
+
+# Link the checkout into an addons folder as 'bodyshop'; prints the folder.
+link_addon() {
+    local repo=$1 folder
+    folder=$(mktemp -d "${TMPDIR:-/tmp}/bodyshop-addons.XXXXXX")
+    ln -s "$repo" "$folder/bodyshop"
+    echo "$folder"
+}
+
+# Fail when an Odoo log holds a WARNING, ERROR or CRITICAL line.
+check_log() {
+    local log=$1 what=$2
+    if grep -nE '^[0-9-]+ [0-9:,]+ [0-9]+ (WARNING|ERROR|CRITICAL) ' "$log" >/dev/null \
+        || grep -n '^Traceback' "$log" >/dev/null; then
+        grep -nE '^[0-9-]+ [0-9:,]+ [0-9]+ (WARNING|ERROR|CRITICAL) |^Traceback' "$log" | head -40 >&2
+        die "$what: the Odoo log above has WARNING/ERROR lines (full log: $log)"
+    fi
+}
+
+# Install bodyshop into a fresh database: install_db DB ADDONS_FOLDER LOG [extra odoo args]
+install_db() {
+    local db=$1 folder=$2 log=$3
+    shift 3
+    dropdb --if-exists "$db" >/dev/null 2>&1 || true
+    python3 -m odoo -d "$db" --addons-path="$ODOO_ADDONS,$folder" \
+        -i bodyshop --stop-after-init --no-http --log-level=info \
+        --logfile="$log" "$@" || die "installing bodyshop into $db failed (log: $log)"
+}
+
+# Run the test suite with pytest-odoo: run_tests DB ADDONS_FOLDER LOG
+# Skipped tests fail the run: a skipped tour is a test that did not run.
+run_tests() {
+    local db=$1 folder=$2 log=$3 rc=0
+    # The tests are given by their path inside the addons folder (not the
+    # checkout's own path) so that pytest-odoo imports them as
+    # odoo.addons.bodyshop.tests.
+    (cd / && python3 -m pytest -p no:cacheprovider -rs \
+        -W "ignore::PendingDeprecationWarning" \
+        --odoo-database="$db" --odoo-addons-path="$ODOO_ADDONS,$folder" \
+        --odoo-log-level=warn --odoo-extra test-enable --odoo-http \
+        "$folder/bodyshop/tests") 2>&1 | tee "$log" || rc=$?
+    local summary
+    summary=$(grep -E '^=+ .*(passed|failed|error|skipped|no tests ran).* =+$' "$log" | tail -1)
+    echo "pytest summary: ${summary:-none}"
+    [ "$rc" = 5 ] && die "pytest ran no test"
+    [ "$rc" = 0 ] || die "tests failed (pytest exit code $rc)"
+    if echo "$summary" | grep -q 'skipped'; then
+        die "some tests were skipped (see the 'SKIPPED' lines above): a skipped test did not run"
+    fi
+}
+
+run_lint() {
+    local repo=$1 folder=$2
+    (cd "$repo" && ruff check . && ruff format --check .) || die "ruff found problems"
+    python3 -m pylint --rcfile="$repo/.pylintrc" "$folder/bodyshop" \
+        || die "pylint-odoo found problems"
+    echo "ruff and pylint-odoo: clean"
+}

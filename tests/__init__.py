@@ -1,0 +1,2 @@
+from . import test_access_menus
+from . import test_tour
