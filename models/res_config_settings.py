@@ -1,4 +1,7 @@
-from odoo import fields, models
+from odoo import api, fields, models
+from odoo.exceptions import ValidationError
+
+from ..tools.rdw import DEFAULT_BASE_URL, DEFAULT_TIMEOUT
 
 
 class ResConfigSettings(models.TransientModel):
@@ -8,3 +11,38 @@ class ResConfigSettings(models.TransientModel):
         related="company_id.bodyshop_productive_hours",
         readonly=False,
     )
+    bodyshop_expert_threshold = fields.Monetary(
+        related="company_id.bodyshop_expert_threshold",
+        readonly=False,
+        currency_field="company_currency_id",
+    )
+    bodyshop_rdw_base_url = fields.Char(
+        string="Vehicle Register URL",
+        config_parameter="bodyshop.rdw_base_url",
+        default=DEFAULT_BASE_URL,
+        help="Base URL of the RDW open data API (Socrata).",
+    )
+    bodyshop_rdw_timeout = fields.Float(
+        string="Vehicle Register Timeout (s)",
+        config_parameter="bodyshop.rdw_timeout",
+        default=DEFAULT_TIMEOUT,
+    )
+
+    @api.constrains("bodyshop_rdw_timeout", "bodyshop_rdw_base_url")
+    def _check_bodyshop_rdw(self):
+        for settings in self:
+            if settings.bodyshop_rdw_timeout <= 0:
+                raise ValidationError(
+                    self.env._(
+                        "Vehicle Register Timeout: give a number of seconds above 0."
+                    )
+                )
+            url = settings.bodyshop_rdw_base_url or ""
+            if url and not url.startswith(("http://", "https://")):
+                raise ValidationError(
+                    self.env._(
+                        "Vehicle Register URL: %(url)s must start with http:// or "
+                        "https://.",
+                        url=url,
+                    )
+                )

@@ -1,9 +1,12 @@
+from contextlib import contextmanager
+
+from odoo import Command
 from odoo.tests import new_test_user
 from odoo.tests.common import TransactionCase
 
 
 class BodyshopCommon(TransactionCase):
-    """Users of every kind, made here and never taken from demo data."""
+    """Users, partners and vehicles made here, never taken from demo data."""
 
     @classmethod
     def setUpClass(cls):
@@ -37,3 +40,65 @@ class BodyshopCommon(TransactionCase):
             company_id=cls.other_company.id,
             company_ids=[cls.other_company.id],
         )
+        Partner = cls.env["res.partner"]
+        cls.customer = Partner.create({"name": "Jan Klant", "email": "jan@example.com"})
+        cls.insurer = Partner.create(
+            {"name": "Test Verzekeringen N.V.", "is_company": True}
+        )
+        cls.lease_company = Partner.create(
+            {"name": "Test Lease B.V.", "is_company": True}
+        )
+        cls.brand = cls.env["fleet.vehicle.model.brand"].create({"name": "Testmerk"})
+        cls.model_petrol = cls.env["fleet.vehicle.model"].create(
+            {"name": "Sedan", "brand_id": cls.brand.id, "default_fuel_type": "gasoline"}
+        )
+        cls.model_ev = cls.env["fleet.vehicle.model"].create(
+            {
+                "name": "E-Sedan",
+                "brand_id": cls.brand.id,
+                "default_fuel_type": "electric",
+            }
+        )
+        cls.vehicle = cls._create_vehicle("TZ-101-B", cls.model_petrol)
+        cls.ev_vehicle = cls._create_vehicle("B-202-ZX", cls.model_ev, fuel="electric")
+        cls.zone_front = cls.env.ref("bodyshop.damage_zone_front")
+
+    @contextmanager
+    def assertRaisesRegex(self, expected_exception, expected_regex, msg=None):
+        """Like Odoo's assertRaises: the failed operation is rolled back.
+
+        unittest's own assertRaisesRegex keeps what was written before the
+        error; tests here check that nothing was written.
+        """
+        with self.assertRaises(expected_exception, msg=msg) as context:
+            yield context
+        self.assertRegex(str(context.exception), expected_regex)
+
+    @classmethod
+    def _create_vehicle(cls, plate, model, fuel="gasoline", **vals):
+        return cls.env["fleet.vehicle"].create(
+            {
+                "license_plate": plate,
+                "model_id": model.id,
+                "fuel_type": fuel,
+                "bodyshop_customer_vehicle": True,
+                "driver_id": cls.customer.id,
+                **vals,
+            }
+        )
+
+    @classmethod
+    def _dossier_vals(cls, **vals):
+        return {
+            "customer_id": cls.customer.id,
+            "vehicle_id": cls.vehicle.id,
+            "payer_type": "insurer",
+            "payer_id": cls.insurer.id,
+            "claim_number": "CLAIM-1",
+            "damage_zone_ids": [Command.set(cls.zone_front.ids)],
+            **vals,
+        }
+
+    @classmethod
+    def _create_dossier(cls, **vals):
+        return cls.env["bodyshop.dossier"].create(cls._dossier_vals(**vals))

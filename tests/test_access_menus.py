@@ -1,3 +1,4 @@
+from odoo.exceptions import AccessError
 from odoo.tests import tagged
 
 from .common import BodyshopCommon
@@ -11,7 +12,10 @@ class TestAccessMenus(BodyshopCommon):
             xmlid
             for xmlid in (
                 "bodyshop.menu_bodyshop_root",
-                "bodyshop.menu_bodyshop_dossiers",
+                "bodyshop.menu_bodyshop_intake",
+                "bodyshop.menu_bodyshop_dossier",
+                "bodyshop.menu_bodyshop_workshop_load",
+                "bodyshop.menu_bodyshop_reporting",
                 "bodyshop.menu_bodyshop_configuration",
                 "bodyshop.menu_bodyshop_config_settings",
             )
@@ -20,6 +24,22 @@ class TestAccessMenus(BodyshopCommon):
 
     def test_plain_user_sees_no_bodyshop_menu(self):
         self.assertFalse(self._visible_menus(self.plain_user))
+
+    def test_user_sees_dossiers_not_configuration(self):
+        visible = self._visible_menus(self.bs_user)
+        self.assertIn("bodyshop.menu_bodyshop_root", visible)
+        self.assertIn("bodyshop.menu_bodyshop_intake", visible)
+        self.assertIn("bodyshop.menu_bodyshop_dossier", visible)
+        self.assertIn("bodyshop.menu_bodyshop_workshop_load", visible)
+        self.assertNotIn("bodyshop.menu_bodyshop_reporting", visible)
+        self.assertNotIn("bodyshop.menu_bodyshop_configuration", visible)
+
+    def test_manager_sees_reporting_and_configuration(self):
+        visible = self._visible_menus(self.bs_manager)
+        self.assertIn("bodyshop.menu_bodyshop_reporting", visible)
+        self.assertIn("bodyshop.menu_bodyshop_configuration", visible)
+        # Settings stay with the administrators, as in every Odoo app.
+        self.assertNotIn("bodyshop.menu_bodyshop_config_settings", visible)
 
     def test_settings_menu_for_administrator(self):
         self.bs_manager.groups_id += self.env.ref("base.group_system")
@@ -31,9 +51,93 @@ class TestAccessMenus(BodyshopCommon):
         self.assertFalse(self.bs_user.has_group("bodyshop.group_bodyshop_manager"))
         self.assertFalse(self.plain_user.has_group("bodyshop.group_bodyshop_user"))
 
-    def test_workshop_capacity_setting(self):
+    def test_settings(self):
         settings = self.env["res.config.settings"].create(
-            {"bodyshop_productive_hours": 56.0}
+            {
+                "bodyshop_productive_hours": 56.0,
+                "bodyshop_expert_threshold": 4000.0,
+                "bodyshop_rdw_base_url": "http://127.0.0.1:8999",
+                "bodyshop_rdw_timeout": 3.0,
+            }
         )
         settings.execute()
         self.assertEqual(self.company.bodyshop_productive_hours, 56.0)
+        self.assertEqual(self.company.bodyshop_expert_threshold, 4000.0)
+        params = self.env["ir.config_parameter"].sudo()
+        self.assertEqual(
+            params.get_param("bodyshop.rdw_base_url"), "http://127.0.0.1:8999"
+        )
+        self.assertEqual(float(params.get_param("bodyshop.rdw_timeout")), 3.0)
+
+
+@tagged("post_install", "-at_install")
+class TestDossierAccess(BodyshopCommon):
+    def test_plain_user_cannot_read_dossiers(self):
+        dossier = self._create_dossier()
+        with self.assertRaises(AccessError):
+            dossier.with_user(self.plain_user).read(["name"])
+        with self.assertRaises(AccessError):
+            self.env["bodyshop.dossier"].with_user(self.plain_user).create(
+                self._dossier_vals()
+            )
+
+    def test_user_creates_and_edits_but_does_not_delete(self):
+        dossier = (
+            self.env["bodyshop.dossier"]
+            .with_user(self.bs_user)
+            .create(self._dossier_vals())
+        )
+        dossier.estimate_amount = 1500
+        self.assertEqual(dossier.estimate_amount, 1500)
+        with self.assertRaises(AccessError):
+            dossier.unlink()
+
+    def test_manager_deletes(self):
+        dossier = (
+            self.env["bodyshop.dossier"]
+            .with_user(self.bs_manager)
+            .create(self._dossier_vals())
+        )
+        dossier.unlink()
+        self.assertFalse(dossier.exists())
+
+    def test_user_creates_customer_vehicle_and_make(self):
+        brand = (
+            self.env["fleet.vehicle.model.brand"]
+            .with_user(self.bs_user)
+            .create({"name": "Lynk"})
+        )
+        model = (
+            self.env["fleet.vehicle.model"]
+            .with_user(self.bs_user)
+            .create({"name": "01", "brand_id": brand.id})
+        )
+        vehicle = (
+            self.env["fleet.vehicle"]
+            .with_user(self.bs_user)
+            .create(
+                {
+                    "license_plate": "ab12cd",
+                    "model_id": model.id,
+                    "bodyshop_customer_vehicle": True,
+                }
+            )
+        )
+        self.assertEqual(vehicle.license_plate, "AB-12-CD")
+
+    def test_user_only_configures_nothing(self):
+        zone = self.env.ref("bodyshop.damage_zone_front")
+        self.assertTrue(zone.with_user(self.bs_user).name)
+        with self.assertRaises(AccessError):
+            zone.with_user(self.bs_user).name = "Voor"
+        zone.with_user(self.bs_manager).name = "Front (bumper)"
+        self.assertEqual(zone.name, "Front (bumper)")
+
+    def test_other_company_cannot_see_dossier(self):
+        dossier = self._create_dossier()
+        other = self.env["bodyshop.dossier"].with_user(self.bs_user_other_company)
+        self.assertFalse(other.search([("id", "=", dossier.id)]))
+        with self.assertRaises(AccessError):
+            dossier.with_user(self.bs_user_other_company).read(["name"])
+        load = self.env["bodyshop.workshop.load"].with_user(self.bs_user_other_company)
+        self.assertFalse(load.search([("company_id", "=", self.company.id)], limit=1))

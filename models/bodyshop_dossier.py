@@ -1,0 +1,707 @@
+from odoo import _, api, fields, models
+from odoo.exceptions import UserError, ValidationError
+
+STATES = [
+    ("intake", "Intake"),
+    ("calculation", "Calculation"),
+    ("approval", "Waiting Approval"),
+    ("approved", "Approved"),
+    ("repair", "In Repair"),
+    ("ready", "Ready for Pickup"),
+    ("delivered", "Delivered"),
+    ("invoiced", "Invoiced"),
+    ("total_loss", "Total Loss"),
+    ("cancelled", "Cancelled"),
+]
+# States in which a car occupies workshop capacity.
+PLANNED_STATES = ("intake", "calculation", "approval", "approved", "repair")
+CLOSED_STATES = ("delivered", "invoiced", "total_loss", "cancelled")
+EV_RISK_CLASSES = [
+    ("green", "Green: no damage to the high-voltage system"),
+    ("amber", "Amber: possible damage, observe"),
+    ("red", "Red: damaged, quarantine"),
+]
+
+
+class BodyshopDossier(models.Model):
+    _name = "bodyshop.dossier"
+    _description = "Damage Dossier"
+    _inherit = ["mail.thread", "mail.activity.mixin", "portal.mixin"]
+    _order = "intake_date desc, id desc"
+    _check_company_auto = True
+    _rec_names_search = ["name", "license_plate", "claim_number", "customer_id"]
+
+    name = fields.Char(
+        string="Dossier",
+        required=True,
+        readonly=True,
+        copy=False,
+        default="New",
+        index="trigram",
+    )
+    active = fields.Boolean(default=True)
+    company_id = fields.Many2one(
+        comodel_name="res.company",
+        required=True,
+        index=True,
+        default=lambda self: self.env.company,
+    )
+    currency_id = fields.Many2one(
+        comodel_name="res.currency",
+        related="company_id.currency_id",
+    )
+    user_id = fields.Many2one(
+        comodel_name="res.users",
+        string="Damage Manager",
+        default=lambda self: self.env.user,
+        domain="[('share', '=', False), ('company_ids', 'in', company_id)]",
+        tracking=True,
+        index=True,
+    )
+    state = fields.Selection(
+        selection=STATES,
+        default="intake",
+        required=True,
+        copy=False,
+        tracking=True,
+        index=True,
+        group_expand="_read_group_expand_full",
+    )
+    color = fields.Integer(string="Color Index")
+
+    # intake
+    intake_channel = fields.Selection(
+        selection=[
+            ("physical", "Physical (car at the counter)"),
+            ("digital", "Digital"),
+        ],
+        default="physical",
+        required=True,
+    )
+    intake_date = fields.Datetime(
+        default=fields.Datetime.now,
+        required=True,
+        copy=False,
+    )
+    customer_id = fields.Many2one(
+        comodel_name="res.partner",
+        string="Customer",
+        required=True,
+        tracking=True,
+        index=True,
+        check_company=True,
+        help="The user or owner of the vehicle.",
+    )
+    payer_type = fields.Selection(
+        selection=[
+            ("insurer", "Insurer"),
+            ("lease", "Lease Company"),
+            ("fleet", "Fleet Owner"),
+            ("private", "Customer (private)"),
+        ],
+        string="Paying Party Type",
+        default="insurer",
+        required=True,
+        tracking=True,
+    )
+    payer_id = fields.Many2one(
+        comodel_name="res.partner",
+        string="Paying Party",
+        compute="_compute_payer_id",
+        store=True,
+        readonly=False,
+        precompute=True,
+        tracking=True,
+        index=True,
+        check_company=True,
+        help="Who approves and pays the repair: the insurer, lease company or "
+        "fleet owner, or the customer himself.",
+    )
+    claim_number = fields.Char(tracking=True, index="btree_not_null")
+    policy_number = fields.Char()
+    coverage = fields.Selection(
+        selection=[
+            ("wa", "Liability (WA)"),
+            ("wa_plus", "Limited Cover (WA-plus)"),
+            ("casco", "All-risk (casco)"),
+            ("none", "None"),
+        ],
+    )
+    deductible_amount = fields.Monetary(
+        string="Deductible",
+        tracking=True,
+        help="Eigen risico: the part of the damage the customer pays himself.",
+    )
+    customer_vat_liable = fields.Boolean(
+        string="Customer VAT-registered",
+        help="The customer is VAT-registered and pays the VAT himself; the "
+        "paying party pays the amount excluding VAT.",
+    )
+
+    # vehicle
+    vehicle_id = fields.Many2one(
+        comodel_name="fleet.vehicle",
+        string="Vehicle",
+        required=True,
+        tracking=True,
+        index=True,
+        check_company=True,
+    )
+    license_plate = fields.Char(
+        related="vehicle_id.license_plate",
+        store=True,
+        index="trigram",
+    )
+    vin_sn = fields.Char(related="vehicle_id.vin_sn", string="VIN")
+    vehicle_brand_id = fields.Many2one(related="vehicle_id.brand_id", string="Make")
+    odometer_intake = fields.Integer(string="Odometer at Intake (km)")
+
+    # damage
+    damage_date = fields.Date()
+    damage_cause = fields.Selection(
+        selection=[
+            ("collision", "Collision"),
+            ("single_vehicle", "Single-vehicle Accident"),
+            ("parking", "Parking Damage"),
+            ("hail", "Hail"),
+            ("storm", "Storm"),
+            ("vandalism", "Vandalism"),
+            ("theft", "Theft or Attempted Theft"),
+            ("animal", "Animal"),
+            ("fire", "Fire"),
+            ("flood", "Flooding"),
+            ("glass", "Glass Damage"),
+            ("other", "Other"),
+        ],
+    )
+    damage_zone_ids = fields.Many2many(
+        comodel_name="bodyshop.damage.zone",
+        string="Damage Zones",
+    )
+    damage_description = fields.Text()
+    customer_wishes = fields.Text(
+        help="What the customer asked for, including extra work (meerwerk) he "
+        "pays himself.",
+    )
+
+    # quick estimate and planning
+    estimate_hours = fields.Float(string="Estimated Repair Hours", tracking=True)
+    estimate_amount = fields.Monetary(string="Estimated Repair Cost", tracking=True)
+    planned_start_date = fields.Date(tracking=True)
+    planned_delivery_date = fields.Date(tracking=True)
+    repair_start = fields.Datetime(copy=False, readonly=True)
+    repair_end = fields.Datetime(copy=False, readonly=True)
+    delivery_date = fields.Datetime(copy=False, readonly=True)
+    key_to_key_days = fields.Integer(
+        string="Key-to-key Days",
+        compute="_compute_key_to_key_days",
+        store=True,
+        aggregator="avg",
+        help="Calendar days from intake to delivery.",
+    )
+    delivery_overdue = fields.Boolean(
+        compute="_compute_delivery_overdue",
+        search="_search_delivery_overdue",
+    )
+
+    # EV safety (NEN 9140)
+    is_electric = fields.Boolean(
+        string="Electric or Hybrid",
+        compute="_compute_is_electric",
+        store=True,
+        precompute=True,
+        index=True,
+    )
+    ev_risk_class = fields.Selection(
+        selection=EV_RISK_CLASSES,
+        string="EV Risk Class",
+        tracking=True,
+    )
+    ev_airbags_deployed = fields.Boolean(string="Airbags Deployed")
+    ev_underbody_impact = fields.Boolean(string="Underbody or Battery Housing Impact")
+    ev_smoke_or_noise = fields.Boolean(string="Smoke, Odour or Hissing")
+    ev_leakage = fields.Boolean(string="Leaking Fluids")
+    ev_flooded = fields.Boolean(string="Flooded")
+    ev_warning_lamps = fields.Boolean(string="High-voltage Warning Lamps")
+    ev_battery_temperature = fields.Float(string="Battery Temperature (°C)")
+    ev_state_of_charge = fields.Float(string="State of Charge (%)")
+    ev_checked_on = fields.Datetime(string="Triage Performed On")
+    ev_quarantine_location = fields.Char(string="Quarantine Location")
+    ev_quarantine_start = fields.Datetime(string="Quarantine Start")
+    ev_quarantine_end = fields.Datetime(string="Quarantine End")
+    ev_safe_declared_by = fields.Char(
+        string="Declared Voltage-free By",
+        tracking=True,
+        help="Name and qualification of the ev-VP (skilled person) who declared "
+        "the vehicle voltage-free.",
+    )
+    ev_safe_declared_on = fields.Datetime(
+        string="Declared Voltage-free On",
+        tracking=True,
+    )
+    ev_safe_declared = fields.Boolean(
+        string="Voltage-free Declared",
+        compute="_compute_ev_safe_declared",
+    )
+    ev_repair_blocked = fields.Boolean(
+        string="Repair Blocked by EV Safety",
+        compute="_compute_ev_safe_declared",
+    )
+
+    # expertise and total loss
+    expert_required = fields.Boolean(
+        compute="_compute_expert_required",
+        store=True,
+        help="The estimate exceeds the paying party's expert threshold "
+        "(grensbedrag): an expert must inspect the damage.",
+    )
+    expert_id = fields.Many2one(
+        comodel_name="res.partner",
+        string="Expert",
+        check_company=True,
+    )
+    expertise_date = fields.Date()
+    expertise_reference = fields.Char()
+    value_before_damage = fields.Monetary(
+        help="Dagwaarde: the value of the vehicle just before the damage.",
+    )
+    salvage_value = fields.Monetary(
+        help="Restwaarde: what the damaged vehicle is still worth.",
+    )
+    total_loss_suggested = fields.Boolean(
+        string="Economic Total Loss",
+        compute="_compute_total_loss_suggested",
+        store=True,
+        help="The repair costs more than the value before the damage minus the "
+        "salvage value.",
+    )
+
+    # links
+    photo_ids = fields.One2many(
+        comodel_name="ir.attachment",
+        inverse_name="res_id",
+        string="Photos",
+        domain=[
+            ("res_model", "=", "bodyshop.dossier"),
+            ("bodyshop_photo_phase", "!=", False),
+        ],
+    )
+    photo_count = fields.Integer(compute="_compute_photo_count")
+    purchase_order_ids = fields.One2many(
+        comodel_name="purchase.order",
+        inverse_name="bodyshop_dossier_id",
+        string="Purchase Orders",
+    )
+    purchase_order_count = fields.Integer(compute="_compute_purchase_order_count")
+    invoice_ids = fields.One2many(
+        comodel_name="account.move",
+        inverse_name="bodyshop_dossier_id",
+        string="Invoices",
+    )
+    invoice_count = fields.Integer(compute="_compute_invoice_count")
+
+    _sql_constraints = [
+        (
+            "name_company_uniq",
+            "unique(name, company_id)",
+            "The dossier number must be unique per company.",
+        ),
+    ]
+
+    # computes
+
+    @api.depends("payer_type", "customer_id")
+    def _compute_payer_id(self):
+        for dossier in self:
+            if dossier.payer_type == "private":
+                dossier.payer_id = dossier.customer_id
+
+    @api.depends("vehicle_id.bodyshop_is_electric")
+    def _compute_is_electric(self):
+        for dossier in self:
+            dossier.is_electric = dossier.vehicle_id.bodyshop_is_electric
+
+    @api.depends("intake_date", "delivery_date")
+    def _compute_key_to_key_days(self):
+        for dossier in self:
+            if dossier.intake_date and dossier.delivery_date:
+                delta = dossier.delivery_date.date() - dossier.intake_date.date()
+                dossier.key_to_key_days = delta.days
+            else:
+                dossier.key_to_key_days = 0
+
+    @api.depends("planned_delivery_date", "state")
+    def _compute_delivery_overdue(self):
+        today = fields.Date.context_today(self)
+        for dossier in self:
+            dossier.delivery_overdue = bool(
+                dossier.planned_delivery_date
+                and dossier.planned_delivery_date < today
+                and dossier.state not in CLOSED_STATES
+            )
+
+    def _search_delivery_overdue(self, operator, value):
+        if operator not in ("=", "!=") or not isinstance(value, bool):
+            raise UserError(_("Unsupported search on overdue delivery."))
+        domain = [
+            ("planned_delivery_date", "<", fields.Date.context_today(self)),
+            ("state", "not in", CLOSED_STATES),
+        ]
+        if (operator == "=") == value:
+            return domain
+        return ["!", "&", *domain]
+
+    @api.depends(
+        "is_electric", "ev_risk_class", "ev_safe_declared_by", "ev_safe_declared_on"
+    )
+    def _compute_ev_safe_declared(self):
+        for dossier in self:
+            declared = bool(dossier.ev_safe_declared_by and dossier.ev_safe_declared_on)
+            dossier.ev_safe_declared = declared
+            dossier.ev_repair_blocked = (
+                dossier.is_electric
+                and dossier.ev_risk_class in ("amber", "red")
+                and not declared
+            )
+
+    @api.depends("estimate_amount", "company_id.bodyshop_expert_threshold")
+    def _compute_expert_required(self):
+        for dossier in self:
+            threshold = dossier._get_expert_threshold()
+            dossier.expert_required = bool(
+                threshold
+                and dossier.currency_id.compare_amounts(
+                    dossier.estimate_amount, threshold
+                )
+                > 0
+            )
+
+    @api.depends("estimate_amount", "value_before_damage", "salvage_value")
+    def _compute_total_loss_suggested(self):
+        for dossier in self:
+            limit = dossier.value_before_damage - dossier.salvage_value
+            dossier.total_loss_suggested = bool(
+                dossier.value_before_damage
+                and dossier.currency_id.compare_amounts(dossier.estimate_amount, limit)
+                > 0
+            )
+
+    def _compute_photo_count(self):
+        counts = dict(
+            self.env["ir.attachment"]._read_group(
+                [
+                    ("res_model", "=", self._name),
+                    ("res_id", "in", self.ids),
+                    ("bodyshop_photo_phase", "!=", False),
+                ],
+                ["res_id"],
+                ["__count"],
+            )
+        )
+        for dossier in self:
+            dossier.photo_count = counts.get(dossier.id, 0)
+
+    def _compute_purchase_order_count(self):
+        counts = dict(
+            self.env["purchase.order"]._read_group(
+                [("bodyshop_dossier_id", "in", self.ids)],
+                ["bodyshop_dossier_id"],
+                ["__count"],
+            )
+        )
+        for dossier in self:
+            dossier.purchase_order_count = counts.get(dossier, 0)
+
+    def _compute_invoice_count(self):
+        counts = dict(
+            self.env["account.move"]._read_group(
+                [("bodyshop_dossier_id", "in", self.ids)],
+                ["bodyshop_dossier_id"],
+                ["__count"],
+            )
+        )
+        for dossier in self:
+            dossier.invoice_count = counts.get(dossier, 0)
+
+    # constraints
+
+    @api.constrains("payer_type", "payer_id", "customer_id")
+    def _check_payer(self):
+        for dossier in self:
+            if (
+                dossier.payer_type == "private"
+                and dossier.payer_id != dossier.customer_id
+            ):
+                raise ValidationError(
+                    _(
+                        "Paying Party: the customer of dossier %(name)s pays "
+                        "himself, so he is the paying party.",
+                        name=dossier.name,
+                    )
+                )
+            if dossier.payer_type != "private" and not dossier.payer_id:
+                raise ValidationError(
+                    _(
+                        "Paying Party: dossier %(name)s is paid by a %(type)s; "
+                        "choose who that is.",
+                        name=dossier.name,
+                        type=dict(
+                            self._fields["payer_type"]._description_selection(self.env)
+                        )[dossier.payer_type],
+                    )
+                )
+
+    @api.constrains("damage_date")
+    def _check_damage_date(self):
+        today = fields.Date.context_today(self)
+        for dossier in self:
+            if dossier.damage_date and dossier.damage_date > today:
+                raise ValidationError(
+                    _(
+                        "Damage Date: %(date)s lies in the future.",
+                        date=dossier.damage_date,
+                    )
+                )
+
+    @api.constrains("deductible_amount", "estimate_hours", "estimate_amount")
+    def _check_amounts(self):
+        for dossier in self:
+            if dossier.currency_id.compare_amounts(dossier.deductible_amount, 0) < 0:
+                raise ValidationError(
+                    _("Deductible: the deductible cannot be negative.")
+                )
+            if dossier.estimate_hours < 0 or dossier.estimate_amount < 0:
+                raise ValidationError(
+                    _("Estimate: estimated hours and cost cannot be negative.")
+                )
+
+    @api.constrains("planned_start_date", "planned_delivery_date")
+    def _check_planned_dates(self):
+        for dossier in self:
+            if (
+                dossier.planned_start_date
+                and dossier.planned_delivery_date
+                and dossier.planned_delivery_date < dossier.planned_start_date
+            ):
+                raise ValidationError(
+                    _(
+                        "Planned Delivery Date: the car cannot be delivered "
+                        "before the repair starts."
+                    )
+                )
+
+    @api.constrains("vehicle_id", "is_electric", "ev_risk_class")
+    def _check_ev_triage(self):
+        for dossier in self:
+            if dossier.vehicle_id.bodyshop_is_electric and not dossier.ev_risk_class:
+                raise ValidationError(
+                    _(
+                        "EV Risk Class: %(vehicle)s has a high-voltage system; "
+                        "record the EV safety triage (NEN 9140) with its risk "
+                        "class.",
+                        vehicle=dossier.vehicle_id.display_name,
+                    )
+                )
+
+    @api.constrains(
+        "ev_quarantine_start",
+        "ev_quarantine_end",
+        "ev_safe_declared_on",
+        "ev_state_of_charge",
+    )
+    def _check_ev_dates(self):
+        now = fields.Datetime.now()
+        for dossier in self:
+            if (
+                dossier.ev_quarantine_start
+                and dossier.ev_quarantine_end
+                and dossier.ev_quarantine_end < dossier.ev_quarantine_start
+            ):
+                raise ValidationError(
+                    _("Quarantine End: the quarantine cannot end before it starts.")
+                )
+            if dossier.ev_safe_declared_on and dossier.ev_safe_declared_on > now:
+                raise ValidationError(
+                    _(
+                        "Declared Voltage-free On: the declaration cannot be "
+                        "dated in the future."
+                    )
+                )
+            if not 0 <= dossier.ev_state_of_charge <= 100:
+                raise ValidationError(
+                    _("State of Charge: give a percentage from 0 to 100.")
+                )
+
+    @api.constrains(
+        "state",
+        "ev_risk_class",
+        "ev_safe_declared_by",
+        "ev_safe_declared_on",
+        "vehicle_id",
+    )
+    def _check_ev_safe_for_repair(self):
+        for dossier in self:
+            if dossier.state == "repair" and dossier.ev_repair_blocked:
+                raise ValidationError(
+                    _(
+                        "Dossier %(name)s: an electric or hybrid car of risk class "
+                        "%(risk)s may only be repaired after an ev-VP declared it "
+                        "voltage-free (fill in who and when).",
+                        name=dossier.name,
+                        risk=dict(
+                            self._fields["ev_risk_class"]._description_selection(
+                                self.env
+                            )
+                        )[dossier.ev_risk_class],
+                    )
+                )
+
+    # CRUD
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        for vals in vals_list:
+            if vals.get("payer_type") == "private":
+                # A private customer pays himself: the compute sets the payer.
+                vals.pop("payer_id", None)
+            if vals.get("name", "New") == "New":
+                company = self.env["res.company"].browse(
+                    vals.get("company_id") or self.env.company.id
+                )
+                sequence = self.env["ir.sequence"].with_company(company)
+                if vals.get("intake_date"):
+                    intake_day = fields.Datetime.to_datetime(vals["intake_date"]).date()
+                    sequence = sequence.with_context(
+                        ir_sequence_date=fields.Date.to_string(intake_day)
+                    )
+                vals["name"] = sequence.next_by_code("bodyshop.dossier") or _("New")
+        dossiers = super().create(vals_list)
+        for dossier in dossiers:
+            dossier.vehicle_id.filtered(
+                lambda v: not v.driver_id
+            ).driver_id = dossier.customer_id
+        return dossiers
+
+    def write(self, vals):
+        if vals.get("payer_type") == "private":
+            vals = dict(vals)
+            vals.pop("payer_id", None)
+        return super().write(vals)
+
+    @api.ondelete(at_uninstall=False)
+    def _unlink_except_in_progress(self):
+        if any(dossier.state not in ("intake", "cancelled") for dossier in self):
+            raise UserError(
+                _(
+                    "Only dossiers still at intake or cancelled can be deleted; "
+                    "cancel the others."
+                )
+            )
+
+    # actions
+
+    def action_cancel(self):
+        for dossier in self:
+            dossier._check_can_cancel()
+        self.write({"state": "cancelled"})
+        return True
+
+    def _check_can_cancel(self):
+        self.ensure_one()
+        if self.state in ("delivered", "invoiced", "total_loss", "cancelled"):
+            raise UserError(
+                _(
+                    "Dossier %(name)s is %(state)s and can no longer be cancelled.",
+                    name=self.name,
+                    state=dict(self._fields["state"]._description_selection(self.env))[
+                        self.state
+                    ],
+                )
+            )
+
+    def action_reopen(self):
+        """Bring a cancelled dossier back to intake."""
+        for dossier in self:
+            if dossier.state != "cancelled":
+                raise UserError(
+                    _(
+                        "Only a cancelled dossier can be reopened (%(name)s).",
+                        name=dossier.name,
+                    )
+                )
+        self.write({"state": "intake"})
+        return True
+
+    def action_open_vehicle(self):
+        self.ensure_one()
+        return {
+            "type": "ir.actions.act_window",
+            "res_model": "fleet.vehicle",
+            "res_id": self.vehicle_id.id,
+            "views": [
+                (self.env.ref("bodyshop.fleet_vehicle_view_form_bodyshop").id, "form")
+            ],
+            "target": "current",
+        }
+
+    def action_open_photos(self):
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "bodyshop.bodyshop_photo_action"
+        )
+        action["domain"] = [
+            ("res_model", "=", self._name),
+            ("res_id", "=", self.id),
+            ("bodyshop_photo_phase", "!=", False),
+        ]
+        action["context"] = {
+            "default_res_model": self._name,
+            "default_res_id": self.id,
+            "search_default_group_phase": 1,
+        }
+        return action
+
+    def action_upload_photos(self):
+        self.ensure_one()
+        return {
+            "type": "ir.actions.act_window",
+            "name": _("Add Photos"),
+            "res_model": "bodyshop.photo.upload",
+            "view_mode": "form",
+            "target": "new",
+            "context": {"default_dossier_id": self.id},
+        }
+
+    def action_open_purchase_orders(self):
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id("purchase.purchase_rfq")
+        action["domain"] = [("bodyshop_dossier_id", "=", self.id)]
+        action["context"] = {"default_bodyshop_dossier_id": self.id}
+        return action
+
+    def action_open_invoices(self):
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "account.action_move_out_invoice_type"
+        )
+        action["domain"] = [("bodyshop_dossier_id", "=", self.id)]
+        action["context"] = {
+            "default_bodyshop_dossier_id": self.id,
+            "default_move_type": "out_invoice",
+        }
+        return action
+
+    # helpers
+
+    def _get_expert_threshold(self):
+        """The amount above which an expert inspects (0: never)."""
+        self.ensure_one()
+        return self.company_id.bodyshop_expert_threshold
+
+    def _photo_phase_for_state(self):
+        self.ensure_one()
+        if self.state in ("intake", "calculation", "approval", "approved"):
+            return "intake"
+        if self.state == "repair":
+            return "repair"
+        return "delivery"

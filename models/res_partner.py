@@ -1,0 +1,52 @@
+from odoo import fields, models
+
+
+class ResPartner(models.Model):
+    _inherit = "res.partner"
+
+    bodyshop_dossier_ids = fields.One2many(
+        comodel_name="bodyshop.dossier",
+        inverse_name="customer_id",
+        string="Damage Dossiers",
+    )
+    bodyshop_dossier_count = fields.Integer(
+        string="Dossiers as Customer",
+        compute="_compute_bodyshop_dossier_count",
+    )
+    bodyshop_payer_dossier_count = fields.Integer(
+        string="Dossiers as Paying Party",
+        compute="_compute_bodyshop_dossier_count",
+    )
+
+    def _compute_bodyshop_dossier_count(self):
+        dossiers = self.env["bodyshop.dossier"]
+        if not dossiers.has_access("read"):
+            self.bodyshop_dossier_count = 0
+            self.bodyshop_payer_dossier_count = 0
+            return
+        as_customer = dict(
+            dossiers._read_group(
+                [("customer_id", "in", self.ids)], ["customer_id"], ["__count"]
+            )
+        )
+        as_payer = dict(
+            dossiers._read_group(
+                [("payer_id", "in", self.ids)], ["payer_id"], ["__count"]
+            )
+        )
+        for partner in self:
+            partner.bodyshop_dossier_count = as_customer.get(partner, 0)
+            partner.bodyshop_payer_dossier_count = as_payer.get(partner, 0)
+
+    def action_open_bodyshop_dossiers(self):
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "bodyshop.bodyshop_dossier_action"
+        )
+        action["domain"] = [
+            "|",
+            ("customer_id", "=", self.id),
+            ("payer_id", "=", self.id),
+        ]
+        action["context"] = {"default_customer_id": self.id}
+        return action

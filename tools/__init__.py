@@ -1,0 +1,2 @@
+from . import rdw
+from . import vehicle_identification

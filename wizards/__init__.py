@@ -1,0 +1,2 @@
+from . import bodyshop_intake_wizard
+from . import bodyshop_photo_upload
