@@ -65,7 +65,7 @@ class BodyshopDossier(models.Model):
         copy=False,
         tracking=True,
         index=True,
-        group_expand="_read_group_expand_full",
+        group_expand="_group_expand_states",
     )
     color = fields.Integer(string="Color Index")
 
@@ -309,6 +309,12 @@ class BodyshopDossier(models.Model):
     ]
 
     # computes
+
+    def _group_expand_states(self, states, domain):
+        """Kanban columns for every step of the process; the side exits (total
+        loss, cancelled) only when dossiers are in them."""
+        side_exits = {"total_loss", "cancelled"}
+        return [key for key, _label in STATES if key not in side_exits or key in states]
 
     @api.depends("payer_type", "customer_id")
     def _compute_payer_id(self):

@@ -80,7 +80,7 @@ run_tests() {
     (cd / && python3 -m pytest -p no:cacheprovider -rs \
         -W "ignore::PendingDeprecationWarning" \
         --odoo-database="$db" --odoo-addons-path="$ODOO_ADDONS,$folder" \
-        --odoo-log-level=warn --odoo-extra test-enable --odoo-http \
+        --odoo-log-level=warn --odoo-http \
         "$folder/bodyshop/tests") 2>&1 | tee "$log" || rc=$?
     local summary
     summary=$(grep -E '^=+ .*(passed|failed|error|skipped|no tests ran).* =+$' "$log" | tail -1)

@@ -331,7 +331,7 @@ class BodyshopIntakeWizard(models.TransientModel):
             self.photo_ids._bodyshop_attach_photos(dossier, "intake")
         if self.odometer_intake and self.odometer_intake > vehicle.odometer:
             vehicle.odometer = self.odometer_intake
-        dossier.message_post(
+        dossier._message_log(
             body=_(
                 "Intake (%(channel)s) by %(user)s.",
                 channel=dict(

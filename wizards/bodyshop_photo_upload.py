@@ -36,7 +36,7 @@ class BodyshopPhotoUpload(models.TransientModel):
         if not self.attachment_ids:
             raise UserError(_("Photos: choose at least one photo to upload."))
         self.attachment_ids._bodyshop_attach_photos(self.dossier_id, self.phase)
-        self.dossier_id.message_post(
+        self.dossier_id._message_log(
             body=_(
                 "%(count)s photo(s) added (%(phase)s).",
                 count=len(self.attachment_ids),
