@@ -85,7 +85,6 @@ class BodyshopDossier(models.Model):
     )
     customer_id = fields.Many2one(
         comodel_name="res.partner",
-        string="Customer",
         required=True,
         tracking=True,
         index=True,
@@ -141,7 +140,6 @@ class BodyshopDossier(models.Model):
     # vehicle
     vehicle_id = fields.Many2one(
         comodel_name="fleet.vehicle",
-        string="Vehicle",
         required=True,
         tracking=True,
         index=True,
@@ -257,7 +255,6 @@ class BodyshopDossier(models.Model):
     )
     expert_id = fields.Many2one(
         comodel_name="res.partner",
-        string="Expert",
         check_company=True,
     )
     expertise_date = fields.Date()

@@ -7,12 +7,14 @@ late (timeout), plate E500EE answers HTTP 500.
 """
 
 import json
+import logging
 import pathlib
 import threading
 import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qs, urlparse
 
+_logger = logging.getLogger(__name__)
 DATA_DIR = pathlib.Path(__file__).parent / "data"
 SLOW_PLATE = "B001BB"
 SLOW_SECONDS = 2.0
@@ -44,7 +46,7 @@ class RdwHandler(BaseHTTPRequestHandler):
             self.end_headers()
             self.wfile.write(body)
         except (BrokenPipeError, ConnectionResetError):
-            pass  # the client gave up (timeout test)
+            _logger.debug("RDW test client went away before the answer (timeout test)")
 
     def log_message(self, format, *args):  # pylint: disable=redefined-builtin
         pass

@@ -122,7 +122,6 @@ class BodyshopIntakeWizard(models.TransientModel):
     # customer and payer
     customer_id = fields.Many2one(
         comodel_name="res.partner",
-        string="Customer",
         check_company=True,
     )
     payer_type = fields.Selection(
