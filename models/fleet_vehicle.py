@@ -215,9 +215,15 @@ class FleetVehicle(models.Model):
         the RDW notation when they match a sidecode; an invalid one is left as
         typed for the constraint to name it. Foreign plates: capitals only.
         """
-        customer = vals.get(
-            "bodyshop_customer_vehicle", vehicle.bodyshop_customer_vehicle
-        )
+        if vehicle:
+            customer = vals.get(
+                "bodyshop_customer_vehicle", vehicle.bodyshop_customer_vehicle
+            )
+        else:
+            customer = vals.get(
+                "bodyshop_customer_vehicle",
+                self.env.context.get("default_bodyshop_customer_vehicle", False),
+            )
         if "bodyshop_plate_country_id" in vals:
             country = self.env["res.country"].browse(vals["bodyshop_plate_country_id"])
         else:

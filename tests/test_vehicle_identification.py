@@ -54,6 +54,19 @@ class TestVehicleIdentification(BodyshopCommon):
         vehicle.license_plate = "f794kp"
         self.assertEqual(vehicle.license_plate, "F-794-KP")
 
+    def test_plate_normalised_from_customer_vehicles_menu(self):
+        """The Customer Vehicles menu creates customer vehicles by default."""
+        action = self.env.ref("bodyshop.bodyshop_vehicle_action")
+        Vehicle = self.env["fleet.vehicle"].with_context(
+            default_bodyshop_customer_vehicle=True
+        )
+        self.assertIn("default_bodyshop_customer_vehicle", action.context)
+        vehicle = Vehicle.create(
+            {"license_plate": "83sdb5", "model_id": self.model_petrol.id}
+        )
+        self.assertTrue(vehicle.bodyshop_customer_vehicle)
+        self.assertEqual(vehicle.license_plate, "83-SDB-5")
+
     def test_customer_vehicle_invalid_plate_refused(self):
         with self.assertRaisesRegex(ValidationError, "Licence Plate"):
             self._create_vehicle("AB-C12-D", self.model_petrol)
