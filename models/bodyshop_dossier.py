@@ -445,8 +445,8 @@ class BodyshopDossier(models.Model):
             if dossier.payer_type != "private" and not dossier.payer_id:
                 raise ValidationError(
                     _(
-                        "Paying Party: dossier %(name)s is paid by a %(type)s; "
-                        "choose who that is.",
+                        "Paying Party: dossier %(name)s needs its paying party "
+                        "(%(type)s).",
                         name=dossier.name,
                         type=dict(
                             self._fields["payer_type"]._description_selection(self.env)
