@@ -152,6 +152,7 @@ class BodyshopDossier(models.Model):
     )
     vin_sn = fields.Char(related="vehicle_id.vin_sn", string="VIN")
     vehicle_brand_id = fields.Many2one(related="vehicle_id.brand_id", string="Make")
+    vehicle_model_id = fields.Many2one(related="vehicle_id.model_id", string="Model")
     odometer_intake = fields.Integer(string="Odometer at Intake (km)")
 
     # damage

@@ -21,6 +21,16 @@ class BodyshopWorkshopLoad(models.Model):
 
     company_id = fields.Many2one(comodel_name="res.company", readonly=True)
     date = fields.Date(readonly=True)
+    weekday = fields.Selection(
+        selection=[
+            ("1", "Monday"),
+            ("2", "Tuesday"),
+            ("3", "Wednesday"),
+            ("4", "Thursday"),
+            ("5", "Friday"),
+        ],
+        readonly=True,
+    )
     capacity_hours = fields.Float(string="Capacity (h)", readonly=True)
     booked_hours = fields.Float(string="Booked (h)", readonly=True)
     free_hours = fields.Float(string="Free (h)", readonly=True)
@@ -75,6 +85,7 @@ class BodyshopWorkshopLoad(models.Model):
             SELECT row_number() OVER (ORDER BY days.date, days.company_id) AS id,
                    days.company_id,
                    days.date,
+                   extract(isodow FROM days.date)::varchar AS weekday,
                    days.capacity_hours,
                    COALESCE(booked.hours, 0) AS booked_hours,
                    days.capacity_hours - COALESCE(booked.hours, 0) AS free_hours,

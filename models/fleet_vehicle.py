@@ -25,7 +25,7 @@ class FleetVehicle(models.Model):
     bodyshop_plate_country_id = fields.Many2one(
         comodel_name="res.country",
         string="Registration Country",
-        help="Country of the licence plate. Empty or the Netherlands: the plate "
+        help="Country of the license plate. Empty or the Netherlands: the plate "
         "is checked against the Dutch sidecodes. Foreign plates are kept as "
         "typed (upper case).",
     )
@@ -103,14 +103,14 @@ class FleetVehicle(models.Model):
                 continue
             if not vehicle.license_plate:
                 raise ValidationError(
-                    _("Licence Plate: a customer vehicle needs a licence plate.")
+                    _("License Plate: a customer vehicle needs a license plate.")
                 )
             if vehicle._bodyshop_dutch_plate() and not vid.format_nl_plate(
                 vehicle.license_plate
             ):
                 raise ValidationError(
                     _(
-                        "Licence Plate: %(plate)s is not a valid Dutch licence "
+                        "License Plate: %(plate)s is not a valid Dutch license "
                         "plate (no known sidecode). For a foreign plate, set "
                         "the registration country.",
                         plate=vehicle.license_plate,
@@ -131,7 +131,7 @@ class FleetVehicle(models.Model):
             ):
                 raise ValidationError(
                     _(
-                        "Licence Plate: a customer vehicle with plate %(plate)s "
+                        "License Plate: a customer vehicle with plate %(plate)s "
                         "already exists.",
                         plate=vehicle.license_plate,
                     )

@@ -3,6 +3,7 @@ from datetime import date, timedelta
 from odoo.exceptions import UserError, ValidationError
 from odoo.tests import Form, tagged
 
+from ..wizards.bodyshop_intake_wizard import nice_name
 from .test_rdw import RdwServerCase
 
 PNG = (
@@ -79,6 +80,13 @@ class TestIntakeWizard(RdwServerCase):
         self.assertEqual(vehicle.fuel_type, "diesel")
         self.assertEqual(vehicle.bodyshop_first_registration_date, date(2013, 5, 17))
         self.assertEqual(vehicle.odometer, 123456)
+
+    def test_register_names_made_readable(self):
+        self.assertEqual(nice_name("VOLKSWAGEN"), "Volkswagen")
+        self.assertEqual(nice_name("COROLLA HYBRID"), "Corolla Hybrid")
+        self.assertEqual(nice_name("MODEL 3"), "Model 3")
+        self.assertEqual(nice_name("BMW"), "BMW")
+        self.assertEqual(nice_name("ID.3"), "ID.3")
 
     def test_existing_brand_and_model_reused(self):
         # Fleet ships the make; the register writes it in capitals.
@@ -193,7 +201,7 @@ class TestIntakeWizard(RdwServerCase):
         self._fill_payer(form)
         form.brand_name = "Opel"
         form.model_name = "Corsa"
-        with self.assertRaisesRegex(ValidationError, "Licence Plate"):
+        with self.assertRaisesRegex(ValidationError, "License Plate"):
             form.save().action_create_dossier()
         self.assertFalse(self._dossiers())
 

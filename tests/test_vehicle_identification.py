@@ -68,7 +68,7 @@ class TestVehicleIdentification(BodyshopCommon):
         self.assertEqual(vehicle.license_plate, "83-SDB-5")
 
     def test_customer_vehicle_invalid_plate_refused(self):
-        with self.assertRaisesRegex(ValidationError, "Licence Plate"):
+        with self.assertRaisesRegex(ValidationError, "License Plate"):
             self._create_vehicle("AB-C12-D", self.model_petrol)
         self.assertFalse(
             self.env["fleet.vehicle"].search([("license_plate", "ilike", "AB-C12-D")])

@@ -98,11 +98,12 @@ class RdwClient:
                 )
             ) from error
         except requests.exceptions.RequestException as error:
-            _logger.info("RDW lookup of %s failed: %s", plate, error)
+            _logger.info("RDW lookup of %s at %s failed: %s", plate, url, error)
             raise RdwError(
                 _(
-                    "The vehicle register (RDW) cannot be reached: %(error)s",
-                    error=error,
+                    "The vehicle register (RDW) cannot be reached (no connection "
+                    "to %(url)s).",
+                    url=self.base_url,
                 )
             ) from error
         if response.status_code != 200:

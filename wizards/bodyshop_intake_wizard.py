@@ -1,8 +1,8 @@
-import logging
 import math
 
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError, ValidationError
+from odoo.tools.misc import format_date, formatLang
 
 from odoo.addons.fleet.models.fleet_vehicle_model import FUEL_TYPES
 
@@ -11,7 +11,16 @@ from ..models.fleet_vehicle import ELECTRIC_FUEL_TYPES
 from ..tools import vehicle_identification as vid
 from ..tools.rdw import RdwClient, RdwError
 
-_logger = logging.getLogger(__name__)
+
+def nice_name(name):
+    """'VOLKSWAGEN' -> 'Volkswagen', 'MODEL 3' -> 'Model 3'; 'BMW', 'ID.3' kept."""
+    return " ".join(
+        word
+        if len(word) <= 3 or any(ch.isdigit() for ch in word)
+        else word.capitalize()
+        for word in name.split()
+    )
+
 
 # Fields copied one to one from the wizard onto the new dossier.
 DOSSIER_FIELDS = [
@@ -270,10 +279,10 @@ class BodyshopIntakeWizard(models.TransientModel):
                 "%(days)s working day(s), %(share)s h a day for this car. Busiest "
                 "day %(date)s: %(booked)s h booked of %(capacity)s h capacity.",
                 days=len(days),
-                share=round(share, 1),
-                date=peak.date,
-                booked=round(peak.booked_hours, 1),
-                capacity=round(peak.capacity_hours, 1),
+                share=formatLang(self.env, share, digits=1),
+                date=format_date(self.env, peak.date),
+                booked=formatLang(self.env, peak.booked_hours, digits=1),
+                capacity=formatLang(self.env, peak.capacity_hours, digits=1),
             )
 
     # onchanges
@@ -361,7 +370,7 @@ class BodyshopIntakeWizard(models.TransientModel):
             if not formatted:
                 self.rdw_status = "invalid"
                 self.rdw_message = _(
-                    "%(plate)s is not a valid Dutch licence plate. For a foreign "
+                    "%(plate)s is not a valid Dutch license plate. For a foreign "
                     "plate, choose the registration country.",
                     plate=plate,
                 )
@@ -450,7 +459,7 @@ class BodyshopIntakeWizard(models.TransientModel):
         if self._is_dutch_plate() and not vid.format_nl_plate(self.license_plate):
             raise ValidationError(
                 _(
-                    "Licence Plate: %(plate)s is not a valid Dutch licence plate "
+                    "License Plate: %(plate)s is not a valid Dutch license plate "
                     "(no known sidecode). For a foreign plate, choose the "
                     "registration country.",
                     plate=self.license_plate,
@@ -523,14 +532,14 @@ class BodyshopIntakeWizard(models.TransientModel):
         model_name = self.model_name.strip()
         brand = Brand.search([("name", "=ilike", brand_name)], limit=1)
         if not brand:
-            brand = Brand.create({"name": brand_name.title()})
+            brand = Brand.create({"name": nice_name(brand_name)})
         model = Model.search(
             [("brand_id", "=", brand.id), ("name", "=ilike", model_name)], limit=1
         )
         if not model:
             model = Model.create(
                 {
-                    "name": model_name.title(),
+                    "name": nice_name(model_name),
                     "brand_id": brand.id,
                     "vehicle_type": "car",
                     "default_fuel_type": self.fuel_type,
