@@ -16,6 +16,36 @@ STATES = [
 # States in which a car occupies workshop capacity.
 PLANNED_STATES = ("intake", "calculation", "approval", "approved", "repair")
 CLOSED_STATES = ("delivered", "invoiced", "total_loss", "cancelled")
+INTAKE_CHANNELS = [
+    ("physical", "Physical (car at the counter)"),
+    ("digital", "Digital"),
+]
+PAYER_TYPES = [
+    ("insurer", "Insurer"),
+    ("lease", "Lease Company"),
+    ("fleet", "Fleet Owner"),
+    ("private", "Customer (private)"),
+]
+COVERAGES = [
+    ("wa", "Liability (WA)"),
+    ("wa_plus", "Limited Cover (WA-plus)"),
+    ("casco", "All-risk (casco)"),
+    ("none", "None"),
+]
+DAMAGE_CAUSES = [
+    ("collision", "Collision"),
+    ("single_vehicle", "Single-vehicle Accident"),
+    ("parking", "Parking Damage"),
+    ("hail", "Hail"),
+    ("storm", "Storm"),
+    ("vandalism", "Vandalism"),
+    ("theft", "Theft or Attempted Theft"),
+    ("animal", "Animal"),
+    ("fire", "Fire"),
+    ("flood", "Flooding"),
+    ("glass", "Glass Damage"),
+    ("other", "Other"),
+]
 EV_RISK_CLASSES = [
     ("green", "Green: no damage to the high-voltage system"),
     ("amber", "Amber: possible damage, observe"),
@@ -71,10 +101,7 @@ class BodyshopDossier(models.Model):
 
     # intake
     intake_channel = fields.Selection(
-        selection=[
-            ("physical", "Physical (car at the counter)"),
-            ("digital", "Digital"),
-        ],
+        selection=INTAKE_CHANNELS,
         default="physical",
         required=True,
     )
@@ -92,12 +119,7 @@ class BodyshopDossier(models.Model):
         help="The user or owner of the vehicle.",
     )
     payer_type = fields.Selection(
-        selection=[
-            ("insurer", "Insurer"),
-            ("lease", "Lease Company"),
-            ("fleet", "Fleet Owner"),
-            ("private", "Customer (private)"),
-        ],
+        selection=PAYER_TYPES,
         string="Paying Party Type",
         default="insurer",
         required=True,
@@ -119,12 +141,7 @@ class BodyshopDossier(models.Model):
     claim_number = fields.Char(tracking=True, index="btree_not_null")
     policy_number = fields.Char()
     coverage = fields.Selection(
-        selection=[
-            ("wa", "Liability (WA)"),
-            ("wa_plus", "Limited Cover (WA-plus)"),
-            ("casco", "All-risk (casco)"),
-            ("none", "None"),
-        ],
+        selection=COVERAGES,
     )
     deductible_amount = fields.Monetary(
         string="Deductible",
@@ -158,20 +175,7 @@ class BodyshopDossier(models.Model):
     # damage
     damage_date = fields.Date()
     damage_cause = fields.Selection(
-        selection=[
-            ("collision", "Collision"),
-            ("single_vehicle", "Single-vehicle Accident"),
-            ("parking", "Parking Damage"),
-            ("hail", "Hail"),
-            ("storm", "Storm"),
-            ("vandalism", "Vandalism"),
-            ("theft", "Theft or Attempted Theft"),
-            ("animal", "Animal"),
-            ("fire", "Fire"),
-            ("flood", "Flooding"),
-            ("glass", "Glass Damage"),
-            ("other", "Other"),
-        ],
+        selection=DAMAGE_CAUSES,
     )
     damage_zone_ids = fields.Many2many(
         comodel_name="bodyshop.damage.zone",

@@ -67,21 +67,9 @@ class FleetVehicle(models.Model):
     @api.depends("vin_sn", "bodyshop_vin_override")
     def _compute_bodyshop_vin_warning(self):
         for vehicle in self:
-            vin = vehicle.vin_sn
-            if (
-                vin
-                and not vehicle.bodyshop_vin_override
-                and vid.vin_is_well_formed(vin)
-                and not vid.vin_check_digit_ok(vin)
-            ):
-                vehicle.bodyshop_vin_warning = _(
-                    "The check digit (9th character) of VIN %(vin)s does not "
-                    "match. It is not mandatory in Europe: compare the VIN with "
-                    "the registration papers.",
-                    vin=vin,
-                )
-            else:
-                vehicle.bodyshop_vin_warning = False
+            vehicle.bodyshop_vin_warning = self._bodyshop_vin_warning_text(
+                vehicle.vin_sn, vehicle.bodyshop_vin_override
+            )
 
     def _compute_bodyshop_dossier_count(self):
         counts = dict(
@@ -196,6 +184,22 @@ class FleetVehicle(models.Model):
         return action
 
     # helpers
+
+    @api.model
+    def _bodyshop_vin_warning_text(self, vin, override=False):
+        """The warning for a well-formed VIN whose check digit fails, or False."""
+        if (
+            not vin
+            or override
+            or not vid.vin_is_well_formed(vin)
+            or vid.vin_check_digit_ok(vin)
+        ):
+            return False
+        return _(
+            "The check digit (9th character) of VIN %(vin)s does not match. It is "
+            "not mandatory in Europe: compare the VIN with the registration papers.",
+            vin=vid.compact(vin),
+        )
 
     def _bodyshop_checks_plate(self):
         self.ensure_one()

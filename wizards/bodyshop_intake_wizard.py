@@ -6,7 +6,13 @@ from odoo.tools.misc import format_date, formatLang
 
 from odoo.addons.fleet.models.fleet_vehicle_model import FUEL_TYPES
 
-from ..models.bodyshop_dossier import EV_RISK_CLASSES
+from ..models.bodyshop_dossier import (
+    COVERAGES,
+    DAMAGE_CAUSES,
+    EV_RISK_CLASSES,
+    INTAKE_CHANNELS,
+    PAYER_TYPES,
+)
 from ..models.fleet_vehicle import ELECTRIC_FUEL_TYPES
 from ..tools import vehicle_identification as vid
 from ..tools.rdw import RdwClient, RdwError
@@ -79,10 +85,7 @@ class BodyshopIntakeWizard(models.TransientModel):
         domain="[('share', '=', False)]",
     )
     intake_channel = fields.Selection(
-        selection=[
-            ("physical", "Physical (car at the counter)"),
-            ("digital", "Digital"),
-        ],
+        selection=INTAKE_CHANNELS,
         default="physical",
         required=True,
     )
@@ -134,12 +137,7 @@ class BodyshopIntakeWizard(models.TransientModel):
         check_company=True,
     )
     payer_type = fields.Selection(
-        selection=[
-            ("insurer", "Insurer"),
-            ("lease", "Lease Company"),
-            ("fleet", "Fleet Owner"),
-            ("private", "Customer (private)"),
-        ],
+        selection=PAYER_TYPES,
         string="Paying Party Type",
         default="insurer",
         required=True,
@@ -152,12 +150,7 @@ class BodyshopIntakeWizard(models.TransientModel):
     claim_number = fields.Char()
     policy_number = fields.Char()
     coverage = fields.Selection(
-        selection=[
-            ("wa", "Liability (WA)"),
-            ("wa_plus", "Limited Cover (WA-plus)"),
-            ("casco", "All-risk (casco)"),
-            ("none", "None"),
-        ],
+        selection=COVERAGES,
     )
     deductible_amount = fields.Monetary(string="Deductible")
     customer_vat_liable = fields.Boolean(string="Customer VAT-registered")
@@ -165,11 +158,7 @@ class BodyshopIntakeWizard(models.TransientModel):
     # damage
     damage_date = fields.Date(default=fields.Date.context_today)
     damage_cause = fields.Selection(
-        selection=lambda self: (
-            self.env["bodyshop.dossier"]
-            ._fields["damage_cause"]
-            ._description_selection(self.env)
-        ),
+        selection=DAMAGE_CAUSES,
     )
     damage_zone_ids = fields.Many2many(
         comodel_name="bodyshop.damage.zone",
@@ -222,20 +211,11 @@ class BodyshopIntakeWizard(models.TransientModel):
 
     @api.depends("vin_sn", "vin_override")
     def _compute_vin_warning(self):
+        Vehicle = self.env["fleet.vehicle"]
         for wizard in self:
-            vin = wizard.vin_sn
-            if (
-                vin
-                and not wizard.vin_override
-                and vid.vin_is_well_formed(vin)
-                and not vid.vin_check_digit_ok(vin)
-            ):
-                wizard.vin_warning = _(
-                    "The check digit of this VIN does not match: compare it with "
-                    "the registration papers (not mandatory in Europe)."
-                )
-            else:
-                wizard.vin_warning = False
+            wizard.vin_warning = Vehicle._bodyshop_vin_warning_text(
+                wizard.vin_sn, wizard.vin_override
+            )
 
     @api.depends(
         "planned_start_date", "planned_delivery_date", "estimate_hours", "company_id"
