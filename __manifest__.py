@@ -25,8 +25,13 @@
         "security/bodyshop_rules.xml",
         "data/bodyshop_sequence_data.xml",
         "data/bodyshop_damage_zone_data.xml",
+        "reports/bodyshop_reports.xml",
+        "reports/bodyshop_calculation_templates.xml",
+        "data/mail_template_data.xml",
         "wizards/bodyshop_intake_wizard_views.xml",
         "views/bodyshop_dossier_views.xml",
+        "views/bodyshop_calculation_views.xml",
+        "views/bodyshop_agreement_views.xml",
         "views/bodyshop_workshop_load_views.xml",
         "views/bodyshop_damage_zone_views.xml",
         "views/fleet_vehicle_views.xml",
@@ -40,6 +45,7 @@
         "demo/bodyshop_company_demo.xml",
         "demo/bodyshop_users_demo.xml",
         "demo/bodyshop_dossier_demo.xml",
+        "demo/bodyshop_calculation_demo.xml",
     ],
     "assets": {
         "web.assets_tests": [

@@ -1,5 +1,6 @@
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError, ValidationError
+from odoo.tools.misc import formatLang
 
 STATES = [
     ("intake", "Intake"),
@@ -137,6 +138,16 @@ class BodyshopDossier(models.Model):
         check_company=True,
         help="Who approves and pays the repair: the insurer, lease company or "
         "fleet owner, or the customer himself.",
+    )
+    agreement_id = fields.Many2one(
+        comodel_name="bodyshop.agreement",
+        compute="_compute_agreement_id",
+        store=True,
+        readonly=False,
+        precompute=True,
+        check_company=True,
+        help="The rates and rules agreed with the paying party; the company "
+        "default when the payer has none.",
     )
     claim_number = fields.Char(tracking=True, index="btree_not_null")
     policy_number = fields.Char()
@@ -278,6 +289,41 @@ class BodyshopDossier(models.Model):
         "salvage value.",
     )
 
+    expertise_report = fields.Binary(attachment=True, copy=False)
+    expertise_report_name = fields.Char()
+    estimating_fee_amount = fields.Monetary(
+        string="Estimating Fee",
+        compute="_compute_estimating_fee_amount",
+        help="Begrotingskosten: charged to the owner when the car is not repaired "
+        "after the calculation (the agreement's labour units, at least 12, at "
+        "the body rate).",
+    )
+
+    # calculations
+    calculation_ids = fields.One2many(
+        comodel_name="bodyshop.calculation",
+        inverse_name="dossier_id",
+        string="Calculations",
+    )
+    calculation_count = fields.Integer(compute="_compute_calculation_count")
+    current_calculation_id = fields.Many2one(
+        comodel_name="bodyshop.calculation",
+        compute="_compute_current_calculation_id",
+        store=True,
+    )
+    approved_amount = fields.Monetary(
+        compute="_compute_current_calculation_id",
+        store=True,
+        tracking=True,
+    )
+    current_calculation_state = fields.Selection(
+        related="current_calculation_id.state", string="Calculation Status"
+    )
+    calculation_amount = fields.Monetary(
+        string="Calculation Amount",
+        related="current_calculation_id.amount_payer",
+    )
+
     # links
     photo_ids = fields.One2many(
         comodel_name="ir.attachment",
@@ -323,6 +369,45 @@ class BodyshopDossier(models.Model):
         for dossier in self:
             if dossier.payer_type == "private":
                 dossier.payer_id = dossier.customer_id
+
+    @api.depends("payer_id", "company_id")
+    def _compute_agreement_id(self):
+        Agreement = self.env["bodyshop.agreement"]
+        for dossier in self:
+            dossier.agreement_id = Agreement._find_for(
+                dossier.payer_id, dossier.company_id
+            )
+
+    @api.depends("calculation_ids.version", "calculation_ids.state")
+    def _compute_current_calculation_id(self):
+        for dossier in self:
+            calculations = dossier.calculation_ids.sorted("version")
+            dossier.current_calculation_id = calculations[-1:]
+            approved = calculations.filtered(lambda c: c.state == "approved")[-1:]
+            dossier.approved_amount = sum(
+                approved.approval_ids.filtered(
+                    lambda a: a.state in ("approved", "partial")
+                ).mapped("approved_amount")
+            )
+
+    def _compute_calculation_count(self):
+        counts = dict(
+            self.env["bodyshop.calculation"]._read_group(
+                [("dossier_id", "in", self.ids)], ["dossier_id"], ["__count"]
+            )
+        )
+        for dossier in self:
+            dossier.calculation_count = counts.get(dossier, 0)
+
+    @api.depends("agreement_id.estimating_fee_units", "agreement_id.rate_body")
+    def _compute_estimating_fee_amount(self):
+        for dossier in self:
+            agreement = dossier.agreement_id
+            units = max(agreement.estimating_fee_units, 12.0) if agreement else 12.0
+            per_hour = agreement.units_per_hour or 10.0
+            dossier.estimating_fee_amount = dossier.currency_id.round(
+                units / per_hour * agreement.rate_body
+            )
 
     @api.depends("vehicle_id.bodyshop_is_electric")
     def _compute_is_electric(self):
@@ -372,25 +457,35 @@ class BodyshopDossier(models.Model):
                 and not declared
             )
 
-    @api.depends("estimate_amount", "company_id.bodyshop_expert_threshold")
+    @api.depends(
+        "estimate_amount",
+        "current_calculation_id.amount_payer",
+        "agreement_id.expert_threshold",
+        "company_id.bodyshop_expert_threshold",
+    )
     def _compute_expert_required(self):
         for dossier in self:
             threshold = dossier._get_expert_threshold()
             dossier.expert_required = bool(
                 threshold
                 and dossier.currency_id.compare_amounts(
-                    dossier.estimate_amount, threshold
+                    dossier._repair_amount(), threshold
                 )
                 > 0
             )
 
-    @api.depends("estimate_amount", "value_before_damage", "salvage_value")
+    @api.depends(
+        "estimate_amount",
+        "current_calculation_id.amount_payer",
+        "value_before_damage",
+        "salvage_value",
+    )
     def _compute_total_loss_suggested(self):
         for dossier in self:
             limit = dossier.value_before_damage - dossier.salvage_value
             dossier.total_loss_suggested = bool(
                 dossier.value_before_damage
-                and dossier.currency_id.compare_amounts(dossier.estimate_amount, limit)
+                and dossier.currency_id.compare_amounts(dossier._repair_amount(), limit)
                 > 0
             )
 
@@ -640,6 +735,126 @@ class BodyshopDossier(models.Model):
         self.write({"state": "intake"})
         return True
 
+    def action_start_calculation(self):
+        """Open the current calculation; make version 1 when there is none."""
+        self.ensure_one()
+        if self.state in CLOSED_STATES:
+            raise UserError(
+                _(
+                    "Dossier %(name)s is closed: no calculation can be made.",
+                    name=self.name,
+                )
+            )
+        calculation = self.current_calculation_id
+        if not calculation:
+            calculation = self.env["bodyshop.calculation"].create(
+                {"dossier_id": self.id}
+            )
+        if self.state == "intake":
+            self.state = "calculation"
+        return calculation._get_form_action()
+
+    def action_request_approval(self):
+        """Send the current draft calculation to the paying party."""
+        self.ensure_one()
+        calculation = self.current_calculation_id
+        if not calculation or calculation.state != "draft":
+            raise UserError(
+                _("Dossier %(name)s has no draft calculation to send.", name=self.name)
+            )
+        return calculation.action_send()
+
+    def action_create_supplement(self):
+        """Hidden damage: a new version copied from the current one."""
+        self.ensure_one()
+        calculation = self.current_calculation_id
+        if not calculation:
+            raise UserError(
+                _("Dossier %(name)s has no calculation yet.", name=self.name)
+            )
+        return calculation.action_new_version(calc_type="supplement")
+
+    def action_create_final(self):
+        self.ensure_one()
+        calculation = self.current_calculation_id
+        if not calculation:
+            raise UserError(
+                _("Dossier %(name)s has no calculation yet.", name=self.name)
+            )
+        return calculation.action_new_version(calc_type="final")
+
+    def action_open_calculations(self):
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "bodyshop.bodyshop_calculation_action"
+        )
+        action["domain"] = [("dossier_id", "=", self.id)]
+        action["context"] = {"default_dossier_id": self.id}
+        return action
+
+    def action_total_loss(self):
+        """Close the dossier as a total loss."""
+        for dossier in self:
+            if dossier.state in ("delivered", "invoiced", "total_loss", "cancelled"):
+                raise UserError(
+                    _(
+                        "Dossier %(name)s is closed and cannot become a total loss.",
+                        name=dossier.name,
+                    )
+                )
+        self.write({"state": "total_loss"})
+        for dossier in self:
+            body = _("Closed as total loss.")
+            if dossier.calculation_ids:
+                body = _(
+                    "Closed as total loss. Estimating fee for the owner: %(fee)s.",
+                    fee=formatLang(
+                        self.env,
+                        dossier.estimating_fee_amount,
+                        currency_obj=dossier.currency_id,
+                    ),
+                )
+            dossier._message_log(body=body)
+        return True
+
+    def action_request_expertise(self):
+        """Mail the expert the photos and the calculation PDF."""
+        self.ensure_one()
+        if not self.expert_id:
+            raise UserError(_("Expert: choose the expert first (Expertise tab)."))
+        attachments = self.photo_ids
+        calculation = self.current_calculation_id
+        if calculation:
+            pdf, _format = self.env["ir.actions.report"]._render_qweb_pdf(
+                "bodyshop.action_report_calculation", calculation.ids
+            )
+            attachments |= self.env["ir.attachment"].create(
+                {
+                    "name": f"{calculation.name}.pdf",
+                    "raw": pdf,
+                    "res_model": self._name,
+                    "res_id": self.id,
+                    "mimetype": "application/pdf",
+                }
+            )
+        template = self.env.ref("bodyshop.mail_template_expertise_request")
+        return {
+            "type": "ir.actions.act_window",
+            "res_model": "mail.compose.message",
+            "view_mode": "form",
+            "views": [(False, "form")],
+            "target": "new",
+            "context": {
+                "default_model": self._name,
+                "default_res_ids": self.ids,
+                "default_template_id": template.id,
+                "default_composition_mode": "comment",
+                "default_partner_ids": self.expert_id.ids,
+                "default_attachment_ids": attachments.ids,
+                "force_email": True,
+            },
+        }
+
     def action_open_vehicle(self):
         self.ensure_one()
         return {
@@ -704,7 +919,24 @@ class BodyshopDossier(models.Model):
     def _get_expert_threshold(self):
         """The amount above which an expert inspects (0: never)."""
         self.ensure_one()
-        return self.company_id.bodyshop_expert_threshold
+        return (
+            self.agreement_id.expert_threshold
+            or self.company_id.bodyshop_expert_threshold
+        )
+
+    def _repair_amount(self):
+        """The repair cost: the current calculation's, else the intake estimate."""
+        self.ensure_one()
+        if self.current_calculation_id:
+            return self.current_calculation_id.amount_payer
+        return self.estimate_amount
+
+    def _set_state_from_calculation(self, state):
+        """Follow the calculation in the early states; a supplement during the
+        repair leaves the dossier in repair."""
+        self.filtered(
+            lambda d: d.state in ("intake", "calculation", "approval", "approved")
+        ).write({"state": state})
 
     def _photo_phase_for_state(self):
         self.ensure_one()

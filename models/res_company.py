@@ -18,6 +18,18 @@ class ResCompany(models.Model):
         "damage. Payer agreements may set their own. 0 means no threshold.",
     )
 
+    bodyshop_default_agreement_id = fields.Many2one(
+        comodel_name="bodyshop.agreement",
+        string="Default Agreement",
+        help="The shop's own rates, used when a paying party has no agreement.",
+    )
+
+    def write(self, vals):
+        result = super().write(vals)
+        if "bodyshop_default_agreement_id" in vals:
+            self.bodyshop_default_agreement_id._apply_to_open_dossiers()
+        return result
+
     _sql_constraints = [
         (
             "bodyshop_productive_hours_positive",

@@ -16,6 +16,10 @@ class ResConfigSettings(models.TransientModel):
         readonly=False,
         currency_field="company_currency_id",
     )
+    bodyshop_default_agreement_id = fields.Many2one(
+        related="company_id.bodyshop_default_agreement_id",
+        readonly=False,
+    )
     bodyshop_rdw_base_url = fields.Char(
         string="Vehicle Register URL",
         config_parameter="bodyshop.rdw_base_url",

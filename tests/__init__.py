@@ -1,4 +1,5 @@
 from . import test_access_menus
+from . import test_calculation
 from . import test_dossier
 from . import test_intake_wizard
 from . import test_rdw

@@ -141,3 +141,36 @@ class TestDossierAccess(BodyshopCommon):
             dossier.with_user(self.bs_user_other_company).read(["name"])
         load = self.env["bodyshop.workshop.load"].with_user(self.bs_user_other_company)
         self.assertFalse(load.search([("company_id", "=", self.company.id)], limit=1))
+
+
+@tagged("post_install", "-at_install")
+class TestCalculationAccess(BodyshopCommon):
+    def test_agreements_are_configured_by_managers(self):
+        Agreement = self.env["bodyshop.agreement"]
+        agreement = Agreement.with_user(self.bs_manager).create(
+            {"name": "Manager's agreement", "partner_id": self.insurer.id}
+        )
+        self.assertTrue(agreement.with_user(self.bs_user).name)
+        with self.assertRaises(AccessError):
+            Agreement.with_user(self.bs_user).create({"name": "Not allowed"})
+        with self.assertRaises(AccessError):
+            agreement.with_user(self.bs_user).rate_body = 1.0
+
+    def test_calculations_follow_dossier_access(self):
+        dossier = (
+            self.env["bodyshop.dossier"]
+            .with_user(self.bs_user)
+            .create(self._dossier_vals())
+        )
+        dossier.action_start_calculation()
+        calc = dossier.current_calculation_id
+        calc.line_ids = [
+            (0, 0, {"line_type": "labour", "labour_type": "body", "name": "x"})
+        ]
+        self.assertEqual(calc.create_uid, self.bs_user)
+        with self.assertRaises(AccessError):
+            calc.with_user(self.plain_user).read(["name"])
+        with self.assertRaises(AccessError):
+            calc.with_user(self.bs_user_other_company).read(["name"])
+        other = self.env["bodyshop.calculation"].with_user(self.bs_user_other_company)
+        self.assertFalse(other.search([("id", "=", calc.id)]))

@@ -52,3 +52,55 @@ class TestBodyshopTours(HttpCase):
         self.assertEqual(dossier.estimate_hours, 10)
         self.assertEqual(dossier.vehicle_id.model_id.name, "Kombi")
         self.assertEqual(dossier.vehicle_id.fuel_type, "diesel")
+
+    def test_tour_calculation(self):
+        """Build a calculation, send it and register the approval."""
+        company = self.env.company
+        tax = self.env["account.tax"].create(
+            {"name": "BTW 21% (tour)", "amount": 21.0, "type_tax_use": "sale"}
+        )
+        company.account_sale_tax_id = tax
+        insurer = self.env["res.partner"].create(
+            {"name": "Tourverzekeraar N.V.", "is_company": True, "email": "s@t.example"}
+        )
+        self.env["bodyshop.agreement"].create(
+            {
+                "name": "Tour agreement",
+                "partner_id": insurer.id,
+                "rate_paint": 65.0,
+                "parts_discount_pct": 10.0,
+            }
+        )
+        customer = self.env["res.partner"].create({"name": "Tourklant Jansen"})
+        brand = self.env["fleet.vehicle.model.brand"].create({"name": "Tourmerk"})
+        model = self.env["fleet.vehicle.model"].create(
+            {"name": "T1", "brand_id": brand.id}
+        )
+        vehicle = self.env["fleet.vehicle"].create(
+            {
+                "license_plate": "HZ-311-K",
+                "model_id": model.id,
+                "bodyshop_customer_vehicle": True,
+                "driver_id": customer.id,
+            }
+        )
+        dossier = self.env["bodyshop.dossier"].create(
+            {
+                "customer_id": customer.id,
+                "vehicle_id": vehicle.id,
+                "payer_type": "insurer",
+                "payer_id": insurer.id,
+            }
+        )
+        self.env.ref("base.user_admin").email = "admin@bodyshop.example.com"
+        self.start_tour(
+            f"/odoo/action-bodyshop.bodyshop_dossier_action/{dossier.id}",
+            "bodyshop_calculation_tour",
+            login="admin",
+        )
+        calculation = dossier.current_calculation_id
+        self.assertEqual(calculation.state, "approved")
+        self.assertAlmostEqual(calculation.amount_labour, 130.0)
+        self.assertAlmostEqual(calculation.amount_parts, 450.0)
+        self.assertEqual(calculation.approval_ids.reference, "AUTH-2026-42")
+        self.assertEqual(dossier.state, "approved")

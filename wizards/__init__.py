@@ -1,2 +1,3 @@
 from . import bodyshop_intake_wizard
 from . import bodyshop_photo_upload
+from . import bodyshop_approval_response

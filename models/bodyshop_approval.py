@@ -1,0 +1,175 @@
+from odoo import _, api, fields, models
+from odoo.exceptions import UserError, ValidationError
+from odoo.tools.misc import formatLang
+
+APPROVAL_CHANNELS = [
+    ("email", "E-mail"),
+    ("portal", "Portal"),
+    ("phone", "Phone"),
+    ("platform", "Claims Platform"),
+]
+APPROVAL_STATES = [
+    ("pending", "Pending"),
+    ("approved", "Approved"),
+    ("partial", "Partially Approved"),
+    ("rejected", "Rejected"),
+]
+
+
+class BodyshopApproval(models.Model):
+    _name = "bodyshop.approval"
+    _description = "Approval Request"
+    _order = "requested_on desc, id desc"
+    _check_company_auto = True
+
+    calculation_id = fields.Many2one(
+        comodel_name="bodyshop.calculation",
+        required=True,
+        ondelete="cascade",
+        index=True,
+        check_company=True,
+    )
+    dossier_id = fields.Many2one(
+        related="calculation_id.dossier_id", store=True, index=True, precompute=True
+    )
+    company_id = fields.Many2one(
+        related="calculation_id.company_id", store=True, precompute=True
+    )
+    currency_id = fields.Many2one(related="calculation_id.currency_id")
+    payer_id = fields.Many2one(
+        comodel_name="res.partner",
+        string="Paying Party",
+        compute="_compute_payer_id",
+        store=True,
+        readonly=False,
+        precompute=True,
+    )
+    channel = fields.Selection(
+        selection=APPROVAL_CHANNELS, default="email", required=True
+    )
+    requested_on = fields.Datetime(default=fields.Datetime.now, required=True)
+    requested_by_id = fields.Many2one(
+        comodel_name="res.users", default=lambda self: self.env.user
+    )
+    amount_requested = fields.Monetary(
+        related="calculation_id.amount_payer", string="Amount Requested"
+    )
+    state = fields.Selection(
+        selection=APPROVAL_STATES, default="pending", required=True
+    )
+    responded_on = fields.Datetime(readonly=True)
+    responded_by = fields.Char(
+        help="Who answered for the paying party (name, expert, claims handler)."
+    )
+    approved_amount = fields.Monetary()
+    reference = fields.Char(help="The paying party's authorisation number.")
+    note = fields.Text()
+
+    @api.depends("calculation_id.dossier_id.payer_id")
+    def _compute_payer_id(self):
+        for approval in self:
+            approval.payer_id = approval.calculation_id.dossier_id.payer_id
+
+    @api.constrains("approved_amount")
+    def _check_approved_amount(self):
+        for approval in self:
+            if approval.currency_id.compare_amounts(approval.approved_amount, 0) < 0:
+                raise ValidationError(_("Approved Amount cannot be negative."))
+
+    # actions (callable from code and RPC; the response wizard wraps them)
+
+    def action_approve(self, amount=None, reference=None, responded_by=None, note=None):
+        """Approve; an ``amount`` below the requested one is a partial approval."""
+        self.ensure_one()
+        self._check_can_respond()
+        requested = self.calculation_id.amount_payer
+        currency = self.currency_id
+        amount = requested if amount is None else amount
+        if currency.compare_amounts(amount, 0) <= 0:
+            raise UserError(
+                _("Approved Amount: give the amount the paying party approved.")
+            )
+        if currency.compare_amounts(amount, requested) > 0:
+            raise UserError(
+                _(
+                    "Approved Amount: %(amount)s is more than the calculation asks "
+                    "(%(requested)s).",
+                    amount=formatLang(self.env, amount, currency_obj=currency),
+                    requested=formatLang(self.env, requested, currency_obj=currency),
+                )
+            )
+        partial = currency.compare_amounts(amount, requested) < 0
+        self._do_respond(
+            "partial" if partial else "approved", amount, reference, responded_by, note
+        )
+        return True
+
+    def action_reject(self, reference=None, responded_by=None, note=None):
+        self.ensure_one()
+        self._check_can_respond()
+        self._do_respond("rejected", 0.0, reference, responded_by, note)
+        return True
+
+    def _check_can_respond(self):
+        self.ensure_one()
+        # Lock the row: of two simultaneous answers, one waits and then fails.
+        self.env.cr.execute(
+            "SELECT id FROM bodyshop_approval WHERE id = %s FOR UPDATE", [self.id]
+        )
+        self.invalidate_recordset(["state"])
+        calc = self.calculation_id
+        calc.invalidate_recordset(["state"])
+        if self.state != "pending":
+            raise UserError(
+                _("The approval of %(name)s has already been answered.", name=calc.name)
+            )
+        if calc.state != "sent":
+            raise UserError(
+                _(
+                    "%(name)s is %(state)s: only a sent version can be approved.",
+                    name=calc.name,
+                    state=dict(calc._fields["state"]._description_selection(self.env))[
+                        calc.state
+                    ],
+                )
+            )
+
+    def _do_respond(self, state, amount, reference, responded_by, note):
+        self.ensure_one()
+        calc = self.calculation_id
+        self.write(
+            {
+                "state": state,
+                "approved_amount": amount,
+                "reference": reference or self.reference,
+                "responded_by": responded_by or self.responded_by,
+                "note": note or self.note,
+                "responded_on": fields.Datetime.now(),
+            }
+        )
+        workflow = calc.with_context(bodyshop_workflow=True)
+        if state == "rejected":
+            workflow.state = "rejected"
+            calc.dossier_id._set_state_from_calculation("calculation")
+        else:
+            older = calc.dossier_id.calculation_ids.filtered(
+                lambda c: c.version < calc.version and c.state in ("sent", "approved")
+            )
+            older.with_context(bodyshop_workflow=True).state = "superseded"
+            workflow.state = "approved"
+            calc.dossier_id._set_state_from_calculation("approved")
+        labels = dict(self._fields["state"]._description_selection(self.env))
+        channels = dict(self._fields["channel"]._description_selection(self.env))
+        body = _(
+            "%(calc)s: %(answer)s by %(who)s via %(channel)s, reference %(ref)s, "
+            "amount %(amount)s (registered by %(user)s).",
+            calc=calc.name,
+            answer=labels[state],
+            who=self.responded_by or self.payer_id.display_name,
+            channel=channels[self.channel],
+            ref=self.reference or "-",
+            amount=formatLang(self.env, amount, currency_obj=self.currency_id),
+            user=self.env.user.name,
+        )
+        calc.dossier_id._message_log(body=body)
+        calc._message_log(body=body)

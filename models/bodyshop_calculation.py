@@ -1,0 +1,569 @@
+from markupsafe import Markup, escape
+
+from odoo import _, api, fields, models
+from odoo.exceptions import UserError
+from odoo.tools.misc import formatLang
+
+from .bodyshop_agreement import CALCULATION_PARAMETERS
+
+CALC_TYPES = [
+    ("estimate", "Estimate"),
+    ("supplement", "Supplement"),
+    ("final", "Final Calculation"),
+]
+CALC_STATES = [
+    ("draft", "Draft"),
+    ("sent", "Sent"),
+    ("approved", "Approved"),
+    ("rejected", "Rejected"),
+    ("superseded", "Superseded"),
+]
+LOCKED_STATES = ("sent", "approved", "rejected", "superseded")
+# What may still change on a locked version (the state only through the workflow).
+MAIL_FIELDS = {"message_main_attachment_id", "activity_ids", "message_follower_ids"}
+
+
+class BodyshopCalculation(models.Model):
+    _name = "bodyshop.calculation"
+    _description = "Calculation"
+    _inherit = ["bodyshop.calculation.parameters", "mail.thread", "mail.activity.mixin"]
+    _order = "dossier_id, version desc"
+    _check_company_auto = True
+
+    name = fields.Char(compute="_compute_name", store=True)
+    dossier_id = fields.Many2one(
+        comodel_name="bodyshop.dossier",
+        required=True,
+        ondelete="cascade",
+        index=True,
+        check_company=True,
+    )
+    company_id = fields.Many2one(
+        related="dossier_id.company_id", store=True, precompute=True, index=True
+    )
+    currency_id = fields.Many2one(related="dossier_id.currency_id")
+    payer_id = fields.Many2one(related="dossier_id.payer_id")
+    version = fields.Integer(default=1, readonly=True, copy=False)
+    calc_type = fields.Selection(
+        selection=CALC_TYPES,
+        string="Type",
+        default="estimate",
+        required=True,
+        tracking=True,
+    )
+    state = fields.Selection(
+        selection=CALC_STATES,
+        default="draft",
+        required=True,
+        copy=False,
+        tracking=True,
+        index=True,
+    )
+    previous_id = fields.Many2one(
+        comodel_name="bodyshop.calculation",
+        string="Previous Version",
+        copy=False,
+        readonly=True,
+    )
+    validity_date = fields.Date(
+        string="Valid Until",
+        default=lambda self: fields.Date.add(fields.Date.context_today(self), days=30),
+    )
+    line_ids = fields.One2many(
+        comodel_name="bodyshop.calculation.line",
+        inverse_name="calculation_id",
+        string="Lines",
+        copy=True,
+    )
+    approval_ids = fields.One2many(
+        comodel_name="bodyshop.approval",
+        inverse_name="calculation_id",
+        string="Approvals",
+    )
+    note = fields.Html(string="Terms and Notes")
+
+    labour_units = fields.Float(
+        string="Labour Units (AE)", compute="_compute_amounts", store=True
+    )
+    amount_labour = fields.Monetary(compute="_compute_amounts", store=True)
+    amount_paint_material = fields.Monetary(compute="_compute_amounts", store=True)
+    amount_parts = fields.Monetary(compute="_compute_amounts", store=True)
+    amount_small_parts = fields.Monetary(compute="_compute_amounts", store=True)
+    amount_sublet = fields.Monetary(compute="_compute_amounts", store=True)
+    amount_other = fields.Monetary(compute="_compute_amounts", store=True)
+    amount_untaxed = fields.Monetary(
+        string="Untaxed Amount", compute="_compute_amounts", store=True, tracking=True
+    )
+    amount_tax = fields.Monetary(string="VAT", compute="_compute_amounts", store=True)
+    amount_total = fields.Monetary(
+        string="Total", compute="_compute_amounts", store=True, tracking=True
+    )
+    amount_payer = fields.Monetary(
+        string="Paying Party's Amount",
+        compute="_compute_amounts",
+        store=True,
+        help="What the paying party approves: every line except the extra "
+        "work the customer pays himself, VAT included.",
+    )
+    amount_customer_paid = fields.Monetary(
+        string="Extra Work (customer)",
+        compute="_compute_amounts",
+        store=True,
+        help="Meerwerk: lines the customer pays himself, VAT included.",
+    )
+    difference_html = fields.Html(
+        string="Changes from the Previous Version",
+        compute="_compute_difference_html",
+        sanitize=False,
+    )
+    is_locked = fields.Boolean(compute="_compute_is_locked")
+    dossier_total_loss_suggested = fields.Boolean(
+        related="dossier_id.total_loss_suggested"
+    )
+
+    _sql_constraints = [
+        (
+            "dossier_version_uniq",
+            "unique(dossier_id, version)",
+            "A dossier has one calculation per version number.",
+        ),
+    ]
+
+    @api.depends("dossier_id.name", "version", "calc_type")
+    def _compute_name(self):
+        types = dict(CALC_TYPES)
+        for calc in self:
+            calc.name = _(
+                "%(dossier)s v%(version)s (%(type)s)",
+                dossier=calc.dossier_id.name or "",
+                version=calc.version,
+                type=types.get(calc.calc_type, ""),
+            )
+
+    @api.depends("state")
+    def _compute_is_locked(self):
+        for calc in self:
+            calc.is_locked = calc.state in LOCKED_STATES
+
+    @api.depends(
+        "line_ids.price_subtotal",
+        "line_ids.tax_ids",
+        "line_ids.customer_paid",
+        "line_ids.display_type",
+        "line_ids.line_type",
+        "line_ids.labour_type",
+        "line_ids.labour_units",
+        *CALCULATION_PARAMETERS,
+    )
+    def _compute_amounts(self):
+        for calc in self:
+            totals = calc._get_totals()
+            for name, value in totals.items():
+                calc[name] = value
+
+    def _get_totals(self):
+        """Every total of the calculation, with Odoo's tax engine for VAT.
+
+        Lines are rounded one by one (price_subtotal). Paint material and small
+        parts are computed from the paying party's lines; the extra work the
+        customer pays himself is priced as entered.
+        """
+        self.ensure_one()
+        currency = self.currency_id
+        lines = self.line_ids.filtered(lambda li: not li.display_type)
+        payer_lines = lines.filtered(lambda li: not li.customer_paid)
+
+        def total(lines_, line_type):
+            return sum(
+                lines_.filtered(lambda li: li.line_type == line_type).mapped(
+                    "price_subtotal"
+                )
+            )
+
+        paint_labour = sum(
+            payer_lines.filtered(
+                lambda li: li.line_type == "labour" and li.labour_type == "paint"
+            ).mapped("price_subtotal")
+        )
+        paint_units = sum(
+            payer_lines.filtered(
+                lambda li: li.line_type == "labour" and li.labour_type == "paint"
+            ).mapped("labour_units")
+        )
+        generated_paint = currency.round(
+            self._paint_material(paint_labour, paint_units)
+        )
+        payer_labour = total(payer_lines, "labour")
+        payer_parts = total(payer_lines, "part")
+        generated_small = currency.round(self._small_parts(payer_parts, payer_labour))
+
+        default_taxes = self.company_id.account_sale_tax_id
+        AccountTax = self.env["account.tax"]
+
+        def tax_summary(lines_, extra_amounts):
+            base_lines = [
+                AccountTax._prepare_base_line_for_taxes_computation(
+                    line,
+                    price_unit=line.price_subtotal,
+                    quantity=1.0,
+                    discount=0.0,
+                    tax_ids=line.tax_ids,
+                    currency_id=currency,
+                    product_id=line.product_id,
+                )
+                for line in lines_
+            ]
+            for index, amount in enumerate(extra_amounts):
+                if amount:
+                    base_lines.append(
+                        AccountTax._prepare_base_line_for_taxes_computation(
+                            None,
+                            id=f"generated_{index}",
+                            price_unit=amount,
+                            quantity=1.0,
+                            tax_ids=default_taxes,
+                            currency_id=currency,
+                        )
+                    )
+            AccountTax._add_tax_details_in_base_lines(base_lines, self.company_id)
+            AccountTax._round_base_lines_tax_details(base_lines, self.company_id)
+            summary = AccountTax._get_tax_totals_summary(
+                base_lines=base_lines, currency=currency, company=self.company_id
+            )
+            return summary["base_amount_currency"], summary["tax_amount_currency"]
+
+        untaxed, tax = tax_summary(lines, [generated_paint, generated_small])
+        payer_untaxed, payer_tax = tax_summary(
+            payer_lines, [generated_paint, generated_small]
+        )
+        amount_total = currency.round(untaxed + tax)
+        amount_payer = currency.round(payer_untaxed + payer_tax)
+        return {
+            "labour_units": sum(
+                lines.filtered(lambda li: li.line_type == "labour").mapped(
+                    "labour_units"
+                )
+            ),
+            "amount_labour": total(lines, "labour"),
+            "amount_paint_material": generated_paint + total(lines, "paint_material"),
+            "amount_parts": total(lines, "part"),
+            "amount_small_parts": generated_small + total(lines, "small_parts"),
+            "amount_sublet": total(lines, "sublet"),
+            "amount_other": total(lines, "other"),
+            "amount_untaxed": untaxed,
+            "amount_tax": tax,
+            "amount_total": amount_total,
+            "amount_payer": amount_payer,
+            "amount_customer_paid": currency.round(amount_total - amount_payer),
+        }
+
+    def _paint_material(self, paint_labour, paint_units):
+        self.ensure_one()
+        method = self.paint_material_method
+        if method == "percent_paint_labour":
+            return self.paint_material_pct / 100 * paint_labour
+        if method == "fixed":
+            return self.paint_material_fixed if paint_units else 0.0
+        if method == "azt_index":
+            return (
+                paint_units
+                * self.paint_material_index
+                / 100
+                * (self.paint_material_unit_value)
+            )
+        return 0.0
+
+    def _small_parts(self, parts, labour):
+        """min(max(pct x base, minimum), maximum); nothing without a base."""
+        self.ensure_one()
+        base = {
+            "parts": parts,
+            "labour": labour,
+            "parts_labour": parts + labour,
+        }[self.small_parts_base or "parts"]
+        if not self.small_parts_pct or not base:
+            return 0.0
+        amount = max(self.small_parts_pct / 100 * base, self.small_parts_min)
+        if self.small_parts_max:
+            amount = min(amount, self.small_parts_max)
+        return amount
+
+    @api.depends(
+        "previous_id",
+        "line_ids.price_subtotal",
+        "amount_total",
+        "previous_id.amount_total",
+    )
+    def _compute_difference_html(self):
+        for calc in self:
+            calc.difference_html = (
+                calc._difference_html() if calc.previous_id else False
+            )
+
+    def _get_difference(self):
+        """Lines added, removed and changed against the previous version."""
+        self.ensure_one()
+        before = {}
+        for line in self.previous_id.line_ids.filtered(lambda li: not li.display_type):
+            before.setdefault(line._diff_key(), line)
+        added, changed, seen = [], [], set()
+        for line in self.line_ids.filtered(lambda li: not li.display_type):
+            key = line._diff_key()
+            old = before.get(key)
+            if not old or key in seen:
+                added.append(line)
+            elif old._diff_values() != line._diff_values():
+                changed.append((old, line))
+            seen.add(key)
+        removed = [line for key, line in before.items() if key not in seen]
+        return {"added": added, "removed": removed, "changed": changed}
+
+    def _difference_html(self):
+        self.ensure_one()
+        diff = self._get_difference()
+        env = self.env
+        currency = self.currency_id
+
+        def money(amount):
+            return formatLang(env, amount, currency_obj=currency)
+
+        rows = []
+        for line in diff["added"]:
+            rows.append((_("Added"), line.name, "", money(line.price_subtotal)))
+        for line in diff["removed"]:
+            rows.append((_("Removed"), line.name, money(line.price_subtotal), ""))
+        for old, new in diff["changed"]:
+            rows.append(
+                (
+                    _("Changed"),
+                    new.name,
+                    money(old.price_subtotal),
+                    money(new.price_subtotal),
+                )
+            )
+        body = Markup("").join(
+            Markup(
+                "<tr><td>%s</td><td>%s</td><td class='text-end'>%s</td>"
+                "<td class='text-end'>%s</td></tr>"
+            )
+            % (escape(a), escape(b), c, d)
+            for a, b, c, d in rows
+        )
+        if not rows:
+            body = Markup("<tr><td colspan='4'>%s</td></tr>") % _("No line changed.")
+        previous = self.previous_id
+        return Markup(
+            "<table class='table table-sm o_bodyshop_difference'><thead><tr>"
+            "<th>%s</th><th>%s</th><th class='text-end'>%s</th>"
+            "<th class='text-end'>%s</th></tr></thead><tbody>%s</tbody>"
+            "<tfoot><tr><th colspan='2'>%s</th><th class='text-end'>%s</th>"
+            "<th class='text-end'>%s</th></tr></tfoot></table>"
+        ) % (
+            _("Change"),
+            _("Line"),
+            _("Version %(version)s", version=previous.version),
+            _("Version %(version)s", version=self.version),
+            body,
+            _("Total"),
+            money(previous.amount_total),
+            money(self.amount_total),
+        )
+
+    # locking
+
+    def _check_editable(self):
+        locked = self.filtered(lambda calc: calc.state in LOCKED_STATES)
+        if locked:
+            raise UserError(
+                _(
+                    "Calculation %(name)s has been sent and is read-only. Make a "
+                    "new version (supplement or final calculation) to change it.",
+                    name=locked[0].name,
+                )
+            )
+
+    def write(self, vals):
+        allowed = MAIL_FIELDS | (
+            {"state"} if self.env.context.get("bodyshop_workflow") else set()
+        )
+        if set(vals) - allowed:
+            self._check_editable()
+        return super().write(vals)
+
+    @api.ondelete(at_uninstall=False)
+    def _unlink_except_locked(self):
+        self._check_editable()
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        dossiers = self.env["bodyshop.dossier"]
+        for vals in vals_list:
+            dossier = dossiers.browse(vals["dossier_id"])
+            if "version" not in vals:
+                vals["version"] = (
+                    max(
+                        dossier.with_context(active_test=False).calculation_ids.mapped(
+                            "version"
+                        ),
+                        default=0,
+                    )
+                    + 1
+                )
+            agreement = dossier.agreement_id
+            if agreement:
+                for name, value in agreement._parameter_values().items():
+                    vals.setdefault(name, value)
+        return super().create(vals_list)
+
+    # actions
+
+    def action_send(self):
+        """Lock the version and ask the paying party for approval."""
+        for calc in self:
+            calc._check_can_send()
+        for calc in self:
+            calc._do_send()
+        if len(self) == 1 and not self.env.context.get("bodyshop_no_mail"):
+            return self._action_mail_composer()
+        return True
+
+    def _check_can_send(self):
+        self.ensure_one()
+        if self.state != "draft":
+            raise UserError(
+                _("Calculation %(name)s has already been sent.", name=self.name)
+            )
+        if not self.line_ids.filtered(lambda li: not li.display_type):
+            raise UserError(
+                _("Calculation %(name)s has no lines: nothing to send.", name=self.name)
+            )
+        if self.dossier_id.current_calculation_id != self:
+            raise UserError(
+                _(
+                    "Only the latest version of the calculation can be sent "
+                    "(%(name)s).",
+                    name=self.name,
+                )
+            )
+        if not self.dossier_id.payer_id:
+            raise UserError(
+                _("Dossier %(name)s has no paying party.", name=self.dossier_id.name)
+            )
+
+    def _do_send(self):
+        self.ensure_one()
+        self.with_context(bodyshop_workflow=True).state = "sent"
+        approval = self.env["bodyshop.approval"].create(
+            {
+                "calculation_id": self.id,
+                "channel": self.env.context.get("bodyshop_channel", "email"),
+            }
+        )
+        self.dossier_id._set_state_from_calculation("approval")
+        self.message_post(
+            body=_(
+                "Sent to %(payer)s for approval (%(amount)s).",
+                payer=self.payer_id.display_name,
+                amount=formatLang(
+                    self.env, self.amount_payer, currency_obj=self.currency_id
+                ),
+            ),
+            message_type="notification",
+            subtype_xmlid="mail.mt_note",
+        )
+        return approval
+
+    def _action_mail_composer(self):
+        self.ensure_one()
+        template = self.env.ref(
+            "bodyshop.mail_template_calculation", raise_if_not_found=False
+        )
+        return {
+            "type": "ir.actions.act_window",
+            "res_model": "mail.compose.message",
+            "view_mode": "form",
+            "views": [(False, "form")],
+            "target": "new",
+            "context": {
+                "default_model": self._name,
+                "default_res_ids": self.ids,
+                "default_template_id": template.id if template else False,
+                "default_composition_mode": "comment",
+                "default_partner_ids": self.payer_id.ids,
+                "force_email": True,
+            },
+        }
+
+    def action_new_version(self, calc_type="supplement"):
+        """Copy this version into a new draft of type ``calc_type``."""
+        self.ensure_one()
+        if calc_type not in ("supplement", "final"):
+            raise UserError(_("A new version is a supplement or a final calculation."))
+        dossier = self.dossier_id
+        if dossier.current_calculation_id != self:
+            raise UserError(
+                _("Only the latest version can be copied (%(name)s).", name=self.name)
+            )
+        if self.state == "draft":
+            raise UserError(
+                _(
+                    "Calculation %(name)s is still a draft: change it instead.",
+                    name=self.name,
+                )
+            )
+        new = self.with_context(bodyshop_copy_version=True).copy(
+            {
+                "calc_type": calc_type,
+                "previous_id": self.id,
+                "dossier_id": dossier.id,
+                "validity_date": fields.Date.add(
+                    fields.Date.context_today(self), days=30
+                ),
+            }
+        )
+        dossier._message_log(
+            body=_(
+                "%(name)s started from %(previous)s.", name=new.name, previous=self.name
+            )
+        )
+        return new._get_form_action()
+
+    def _get_form_action(self):
+        self.ensure_one()
+        return {
+            "type": "ir.actions.act_window",
+            "res_model": self._name,
+            "res_id": self.id,
+            "view_mode": "form",
+            "views": [(False, "form")],
+            "target": "current",
+        }
+
+    def action_register_answer(self):
+        """Open the response wizard on the pending approval request."""
+        self.ensure_one()
+        approval = self.approval_ids.filtered(lambda a: a.state == "pending")[:1]
+        if not approval:
+            raise UserError(
+                _("%(name)s has no approval request waiting.", name=self.name)
+            )
+        return {
+            "type": "ir.actions.act_window",
+            "name": _("Register the Paying Party's Answer"),
+            "res_model": "bodyshop.approval.response",
+            "view_mode": "form",
+            "target": "new",
+            "context": {
+                "default_approval_id": approval.id,
+                "default_channel": approval.channel,
+            },
+        }
+
+    def action_new_supplement(self):
+        return self.action_new_version(calc_type="supplement")
+
+    def action_new_final(self):
+        return self.action_new_version(calc_type="final")
+
+    def action_print(self):
+        return self.env.ref("bodyshop.action_report_calculation").report_action(self)

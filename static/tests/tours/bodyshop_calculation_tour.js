@@ -1,0 +1,98 @@
+import { registry } from "@web/core/registry";
+
+registry.category("web_tour.tours").add("bodyshop_calculation_tour", {
+    steps: () => [
+        {
+            content: "Start the calculation from the dossier",
+            trigger: '.o_form_view button[name="action_start_calculation"]:contains("Calculation")',
+            run: "click",
+        },
+        {
+            content: "The calculation form opens as version 1",
+            trigger: '.o_form_view .oe_title h1:contains("v1")',
+        },
+        {
+            content: "Add a labour line",
+            trigger: '.o_field_x2many_list_row_add a:contains("Add a line")',
+            run: "click",
+        },
+        {
+            content: "Labour type: paint",
+            trigger: '.o_data_row:nth-child(1).o_selected_row .o_field_widget[name="labour_type"] select',
+            run: 'select "paint"',
+        },
+        {
+            content: "Describe the operation",
+            trigger: '.o_data_row:nth-child(1).o_selected_row .o_field_widget[name="name"] textarea',
+            run: "edit Motorkap spuiten",
+        },
+        {
+            content: "Labour units",
+            trigger: '.o_data_row:nth-child(1).o_selected_row .o_field_widget[name="labour_units"] input',
+            run: "edit 20",
+        },
+        {
+            content: "Add a part line",
+            trigger: '.o_field_x2many_list_row_add a:contains("Add a line")',
+            run: "click",
+        },
+        {
+            content: "Line type: part",
+            trigger: '.o_data_row:nth-child(2).o_selected_row .o_field_widget[name="line_type"] select',
+            run: 'select "part"',
+        },
+        {
+            content: "Part description",
+            trigger: '.o_data_row:nth-child(2).o_selected_row .o_field_widget[name="name"] textarea',
+            run: "edit Motorkap",
+        },
+        {
+            content: "Part price",
+            trigger: '.o_data_row:nth-child(2).o_selected_row .o_field_widget[name="price_unit"] input',
+            run: "edit 500",
+        },
+        {
+            content: "Save the calculation",
+            trigger: ".o_form_button_save",
+            run: "click",
+        },
+        {
+            content: "Totals are computed: 130.00 paint labour + 450.00 part",
+            trigger: '.o_field_widget[name="amount_labour"]:contains("130.00")',
+        },
+        {
+            content: "Send it to the paying party",
+            trigger: 'button[name="action_send"]',
+            run: "click",
+        },
+        {
+            content: "The quote mail opens; close it",
+            trigger: ".modal .o_mail_composer_form_view, .modal .o_mail_composer_form",
+            run() {},
+        },
+        {
+            content: "Close the composer",
+            trigger: ".modal .btn-close",
+            run: "click",
+        },
+        {
+            content: "The version is locked and waits for the answer",
+            trigger: 'button[name="action_register_answer"]',
+            run: "click",
+        },
+        {
+            content: "Payer's reference",
+            trigger: '.modal .o_field_widget[name="reference"] input',
+            run: "edit AUTH-2026-42",
+        },
+        {
+            content: "Register the approval",
+            trigger: '.modal button[name="action_confirm"]',
+            run: "click",
+        },
+        {
+            content: "The calculation is approved",
+            trigger: '.o_statusbar_status button.o_arrow_button_current:contains("Approved")',
+        },
+    ],
+});
