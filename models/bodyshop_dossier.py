@@ -766,22 +766,19 @@ class BodyshopDossier(models.Model):
 
     def action_create_supplement(self):
         """Hidden damage: a new version copied from the current one."""
-        self.ensure_one()
-        calculation = self.current_calculation_id
-        if not calculation:
-            raise UserError(
-                _("Dossier %(name)s has no calculation yet.", name=self.name)
-            )
-        return calculation.action_new_version(calc_type="supplement")
+        return self._new_calculation_version("supplement")
 
     def action_create_final(self):
+        return self._new_calculation_version("final")
+
+    def _new_calculation_version(self, calc_type):
         self.ensure_one()
         calculation = self.current_calculation_id
         if not calculation:
             raise UserError(
                 _("Dossier %(name)s has no calculation yet.", name=self.name)
             )
-        return calculation.action_new_version(calc_type="final")
+        return calculation.action_new_version(calc_type=calc_type)
 
     def action_open_calculations(self):
         self.ensure_one()
