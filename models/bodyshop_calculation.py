@@ -85,12 +85,24 @@ class BodyshopCalculation(models.Model):
     labour_units = fields.Float(
         string="Labour Units (AE)", compute="_compute_amounts", store=True
     )
-    amount_labour = fields.Monetary(compute="_compute_amounts", store=True)
-    amount_paint_material = fields.Monetary(compute="_compute_amounts", store=True)
-    amount_parts = fields.Monetary(compute="_compute_amounts", store=True)
-    amount_small_parts = fields.Monetary(compute="_compute_amounts", store=True)
-    amount_sublet = fields.Monetary(compute="_compute_amounts", store=True)
-    amount_other = fields.Monetary(compute="_compute_amounts", store=True)
+    amount_labour = fields.Monetary(
+        string="Labour", compute="_compute_amounts", store=True
+    )
+    amount_paint_material = fields.Monetary(
+        string="Paint Material", compute="_compute_amounts", store=True
+    )
+    amount_parts = fields.Monetary(
+        string="Parts", compute="_compute_amounts", store=True
+    )
+    amount_small_parts = fields.Monetary(
+        string="Small Parts", compute="_compute_amounts", store=True
+    )
+    amount_sublet = fields.Monetary(
+        string="Sublet Work", compute="_compute_amounts", store=True
+    )
+    amount_other = fields.Monetary(
+        string="Other Costs", compute="_compute_amounts", store=True
+    )
     amount_untaxed = fields.Monetary(
         string="Untaxed Amount", compute="_compute_amounts", store=True, tracking=True
     )
@@ -129,16 +141,10 @@ class BodyshopCalculation(models.Model):
         ),
     ]
 
-    @api.depends("dossier_id.name", "version", "calc_type")
+    @api.depends("dossier_id.name", "version")
     def _compute_name(self):
-        types = dict(CALC_TYPES)
         for calc in self:
-            calc.name = _(
-                "%(dossier)s v%(version)s (%(type)s)",
-                dossier=calc.dossier_id.name or "",
-                version=calc.version,
-                type=types.get(calc.calc_type, ""),
-            )
+            calc.name = f"{calc.dossier_id.name or ''} v{calc.version}"
 
     @api.depends("state")
     def _compute_is_locked(self):

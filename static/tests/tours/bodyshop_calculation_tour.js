@@ -1,4 +1,5 @@
 import { registry } from "@web/core/registry";
+import { stepUtils } from "@web_tour/tour_service/tour_utils";
 
 registry.category("web_tour.tours").add("bodyshop_calculation_tour", {
     steps: () => [
@@ -51,11 +52,7 @@ registry.category("web_tour.tours").add("bodyshop_calculation_tour", {
             trigger: '.o_data_row:nth-child(2).o_selected_row .o_field_widget[name="price_unit"] input',
             run: "edit 500",
         },
-        {
-            content: "Save the calculation",
-            trigger: ".o_form_button_save",
-            run: "click",
-        },
+        ...stepUtils.saveForm(),
         {
             content: "Totals are computed: 130.00 paint labour + 450.00 part",
             trigger: '.o_field_widget[name="amount_labour"]:contains("130.00")',

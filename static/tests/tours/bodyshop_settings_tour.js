@@ -29,11 +29,7 @@ registry.category("web_tour.tours").add("bodyshop_open_settings", {
             trigger: 'div[name="bodyshop_productive_hours"] input',
             run: "edit 50",
         },
-        {
-            content: "Save the settings",
-            trigger: ".o_control_panel .o_form_button_save",
-            run: "click",
-        },
+        ...stepUtils.saveForm(),
         {
             content: "Saved: the settings page is back",
             trigger: '.app_settings_block[data-key="bodyshop"]',
