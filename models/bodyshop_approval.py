@@ -65,6 +65,14 @@ class BodyshopApproval(models.Model):
     reference = fields.Char(help="The paying party's authorisation number.")
     note = fields.Text()
 
+    @api.depends("calculation_id.name", "state")
+    def _compute_display_name(self):
+        states = dict(self._fields["state"]._description_selection(self.env))
+        for approval in self:
+            approval.display_name = (
+                f"{approval.calculation_id.name} ({states.get(approval.state, '')})"
+            )
+
     @api.depends("calculation_id.dossier_id.payer_id")
     def _compute_payer_id(self):
         for approval in self:

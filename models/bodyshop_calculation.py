@@ -362,17 +362,28 @@ class BodyshopCalculation(models.Model):
             "<table class='table table-sm o_bodyshop_difference'><thead><tr>"
             "<th>%s</th><th>%s</th><th class='text-end'>%s</th>"
             "<th class='text-end'>%s</th></tr></thead><tbody>%s</tbody>"
-            "<tfoot><tr><th colspan='2'>%s</th><th class='text-end'>%s</th>"
-            "<th class='text-end'>%s</th></tr></tfoot></table>"
+            "<tfoot>%s</tfoot></table>"
         ) % (
             _("Change"),
             _("Line"),
             _("Version %(version)s", version=previous.version),
             _("Version %(version)s", version=self.version),
             body,
-            _("Total"),
-            money(previous.amount_total),
-            money(self.amount_total),
+            Markup("").join(
+                Markup(
+                    "<tr><th colspan='2'>%s</th><th class='text-end'>%s</th>"
+                    "<th class='text-end'>%s</th></tr>"
+                )
+                % (label, money(previous[name]), money(self[name]))
+                for name, label in (
+                    ("amount_paint_material", _("Paint Material")),
+                    ("amount_small_parts", _("Small Parts")),
+                    ("amount_untaxed", _("Untaxed Amount")),
+                    ("amount_tax", _("VAT")),
+                    ("amount_total", _("Total")),
+                    ("amount_payer", _("For the paying party")),
+                )
+            ),
         )
 
     # locking
@@ -429,9 +440,18 @@ class BodyshopCalculation(models.Model):
             calc._check_can_send()
         for calc in self:
             calc._do_send()
-        if len(self) == 1 and not self.env.context.get("bodyshop_no_mail"):
-            return self._action_mail_composer()
         return True
+
+    def action_send_mail(self):
+        """Open the quote mail; sending it sends the calculation."""
+        self.ensure_one()
+        self._check_can_send()
+        return self._action_mail_composer()
+
+    def message_post(self, **kwargs):
+        if self.env.context.get("bodyshop_mark_sent"):
+            self.filtered(lambda calc: calc.state == "draft").action_send()
+        return super().message_post(**kwargs)
 
     def _check_can_send(self):
         self.ensure_one()
@@ -497,6 +517,7 @@ class BodyshopCalculation(models.Model):
                 "default_composition_mode": "comment",
                 "default_partner_ids": self.payer_id.ids,
                 "force_email": True,
+                "bodyshop_mark_sent": True,
             },
         }
 

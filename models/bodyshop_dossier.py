@@ -319,6 +319,9 @@ class BodyshopDossier(models.Model):
     current_calculation_state = fields.Selection(
         related="current_calculation_id.state", string="Calculation Status"
     )
+    current_calculation_type = fields.Selection(
+        related="current_calculation_id.calc_type", string="Calculation Type"
+    )
     calculation_amount = fields.Monetary(
         string="Calculation Amount",
         related="current_calculation_id.amount_payer",
@@ -762,7 +765,7 @@ class BodyshopDossier(models.Model):
             raise UserError(
                 _("Dossier %(name)s has no draft calculation to send.", name=self.name)
             )
-        return calculation.action_send()
+        return calculation.action_send_mail()
 
     def action_create_supplement(self):
         """Hidden damage: a new version copied from the current one."""

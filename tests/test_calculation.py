@@ -278,9 +278,10 @@ class TestCalculationWorkflow(CalculationCommon):
             calc.action_send()
         self.assertEqual(calc.state, "draft")
 
-    def test_send_opens_mail_with_quote(self):
+    def test_send_by_mail_with_quote(self):
         calc = self._calc([self.labour(10)])
-        action = calc.action_send()
+        self.insurer.email = "schade@test-verzekeringen.example.com"
+        action = calc.action_send_mail()
         self.assertEqual(action["res_model"], "mail.compose.message")
         template = self.env.ref("bodyshop.mail_template_calculation")
         self.assertEqual(action["context"]["default_template_id"], template.id)
@@ -288,6 +289,16 @@ class TestCalculationWorkflow(CalculationCommon):
             self.env.ref("bodyshop.action_report_calculation"),
             template.report_template_ids,
         )
+        # Opening the mail changes nothing: discarding it leaves a draft.
+        self.assertEqual(calc.state, "draft")
+        self.assertFalse(calc.approval_ids)
+        composer = Form(
+            self.env["mail.compose.message"].with_context(**action["context"])
+        ).save()
+        composer._action_send_mail()
+        self.assertEqual(calc.state, "sent")
+        self.assertEqual(calc.approval_ids.state, "pending")
+        self.assertEqual(calc.dossier_id.state, "approval")
 
     def test_approve_through_wizard(self):
         calc = self._sent_calc()
@@ -348,6 +359,18 @@ class TestCalculationWorkflow(CalculationCommon):
         self.assertEqual(supplement.previous_id, calc)
         self.assertFalse(any(supplement.line_ids.mapped("hidden_damage")))
         supplement.line_ids = [Command.create(self.part(1, 80.0, name="Steun radar"))]
+        # In the form, a new supplement line is hidden damage by default.
+        form_context = {"default_hidden_damage": True}
+        with (
+            Form(supplement.with_context(**form_context)) as form,
+            form.line_ids.new() as line,
+        ):
+            line.line_type = "other"
+            line.name = "Extra reiniging"
+            line.price_unit = 20.0
+        extra = supplement.line_ids.filtered(lambda li: li.name == "Extra reiniging")
+        self.assertTrue(extra.hidden_damage)
+        extra.unlink()
         self.assertTrue(supplement.line_ids[-1:].hidden_damage)
         supplement.line_ids.filtered(
             lambda li: li.line_type == "labour"

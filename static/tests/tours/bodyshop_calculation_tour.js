@@ -58,18 +58,13 @@ registry.category("web_tour.tours").add("bodyshop_calculation_tour", {
             trigger: '.o_field_widget[name="amount_labour"]:contains("130.00")',
         },
         {
-            content: "Send it to the paying party",
-            trigger: 'button[name="action_send"]',
+            content: "Send it for approval",
+            trigger: 'button[name="action_send_mail"]',
             run: "click",
         },
         {
-            content: "The quote mail opens; close it",
-            trigger: ".modal .o_mail_composer_form_view, .modal .o_mail_composer_form",
-            run() {},
-        },
-        {
-            content: "Close the composer",
-            trigger: ".modal .btn-close",
+            content: "The quote mail opens with the PDF; send it",
+            trigger: '.modal-footer button.btn-primary:contains("Send")',
             run: "click",
         },
         {
