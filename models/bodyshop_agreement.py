@@ -234,20 +234,25 @@ class BodyshopAgreement(models.Model):
                 ("calculation_ids", "=", False),
             ]
         )
-        Agreement = self.env["bodyshop.agreement"]
-        for dossier in dossiers:
-            agreement = Agreement._find_for(dossier.payer_id, dossier.company_id)
-            if agreement != dossier.agreement_id:
-                dossier.agreement_id = agreement
+        found = self.env["bodyshop.agreement"]._find_for_dossiers(dossiers)
+        changed = dossiers.filtered(lambda d: d.agreement_id != found[d])
+        for agreement, group in changed.grouped(lambda d: found[d]).items():
+            group.agreement_id = agreement
 
     @api.model
-    def _find_for(self, partner, company):
-        """The payer's agreement, else the company default (may be empty)."""
-        agreement = self.search(
+    def _find_for_dossiers(self, dossiers):
+        """{dossier: its payer's agreement, else its company's default}."""
+        agreements = self.search(
             [
-                ("partner_id", "=", partner.commercial_partner_id.id),
-                ("company_id", "=", company.id),
-            ],
-            limit=1,
+                ("partner_id", "in", dossiers.payer_id.commercial_partner_id.ids),
+                ("company_id", "in", dossiers.company_id.ids),
+            ]
         )
-        return agreement or company.bodyshop_default_agreement_id
+        by_payer = {(a.partner_id, a.company_id): a for a in agreements}
+        return {
+            dossier: by_payer.get(
+                (dossier.payer_id.commercial_partner_id, dossier.company_id)
+            )
+            or dossier.company_id.bodyshop_default_agreement_id
+            for dossier in dossiers
+        }

@@ -375,11 +375,9 @@ class BodyshopDossier(models.Model):
 
     @api.depends("payer_id", "company_id")
     def _compute_agreement_id(self):
-        Agreement = self.env["bodyshop.agreement"]
+        found = self.env["bodyshop.agreement"]._find_for_dossiers(self)
         for dossier in self:
-            dossier.agreement_id = Agreement._find_for(
-                dossier.payer_id, dossier.company_id
-            )
+            dossier.agreement_id = found[dossier]
 
     @api.depends("calculation_ids.version", "calculation_ids.state")
     def _compute_current_calculation_id(self):

@@ -503,3 +503,24 @@ class TestCalculationWorkflow(CalculationCommon):
             }
         )
         self.assertTrue(dossier.total_loss_suggested)
+
+    def test_new_agreement_reaches_open_dossiers_only(self):
+        open_dossier = self._create_dossier(
+            payer_id=self.lease_company.id, payer_type="lease"
+        )
+        calculated = self._calc(
+            payer_id=self.lease_company.id, payer_type="lease"
+        ).dossier_id
+        self.assertNotEqual(open_dossier.agreement_id.partner_id, self.lease_company)
+        before = calculated.agreement_id
+        lease = self.env["bodyshop.agreement"].create(
+            {
+                "name": "Lease 2026",
+                "partner_id": self.lease_company.id,
+                "rate_body": 70.0,
+            }
+        )
+        self.assertEqual(open_dossier.agreement_id, lease)
+        self.assertEqual(calculated.agreement_id, before, "calculated with other rates")
+        lease.active = False
+        self.assertEqual(open_dossier.agreement_id, before)
