@@ -175,7 +175,7 @@ class BodyshopCalculation(models.Model):
         customer pays himself is priced as entered.
         """
         self.ensure_one()
-        currency = self.currency_id
+        currency = self.currency_id or self.env.company.currency_id
         lines = self.line_ids.filtered(lambda li: not li.display_type)
         payer_lines = lines.filtered(lambda li: not li.customer_paid)
 
@@ -239,9 +239,12 @@ class BodyshopCalculation(models.Model):
             return summary["base_amount_currency"], summary["tax_amount_currency"]
 
         untaxed, tax = tax_summary(lines, [generated_paint, generated_small])
-        payer_untaxed, payer_tax = tax_summary(
-            payer_lines, [generated_paint, generated_small]
-        )
+        if payer_lines == lines:
+            payer_untaxed, payer_tax = untaxed, tax
+        else:
+            payer_untaxed, payer_tax = tax_summary(
+                payer_lines, [generated_paint, generated_small]
+            )
         amount_total = currency.round(untaxed + tax)
         amount_payer = currency.round(payer_untaxed + payer_tax)
         return {

@@ -130,7 +130,7 @@ class BodyshopCalculationLine(models.Model):
             raw = self.quantity * self.price_unit * discount * (1 - self.nvo_pct / 100)
         else:
             raw = self.quantity * self.price_unit * discount
-        return calc.currency_id.round(raw)
+        return (calc.currency_id or self.env.company.currency_id).round(raw)
 
     @api.constrains(
         "labour_units", "quantity", "price_unit", "discount", "nvo_pct", "line_type"
