@@ -1,5 +1,6 @@
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError, ValidationError
+from odoo.tools import SQL
 from odoo.tools.misc import formatLang
 
 APPROVAL_CHANNELS = [
@@ -122,7 +123,7 @@ class BodyshopApproval(models.Model):
         self.ensure_one()
         # Lock the row: of two simultaneous answers, one waits and then fails.
         self.env.cr.execute(
-            "SELECT id FROM bodyshop_approval WHERE id = %s FOR UPDATE", [self.id]
+            SQL("SELECT id FROM bodyshop_approval WHERE id = %s FOR UPDATE", self.id)
         )
         self.invalidate_recordset(["state"])
         calc = self.calculation_id

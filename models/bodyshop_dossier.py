@@ -47,17 +47,17 @@ DAMAGE_CAUSES = [
     ("glass", "Glass Damage"),
     ("other", "Other"),
 ]
-EV_RISK_CLASSES = [
-    ("green", "Green: no damage to the high-voltage system"),
-    ("amber", "Amber: possible damage, observe"),
-    ("red", "Red: damaged, quarantine"),
-]
 
 
 class BodyshopDossier(models.Model):
     _name = "bodyshop.dossier"
     _description = "Damage Dossier"
-    _inherit = ["mail.thread", "mail.activity.mixin", "portal.mixin"]
+    _inherit = [
+        "mail.thread",
+        "mail.activity.mixin",
+        "portal.mixin",
+        "bodyshop.ev.triage.mixin",
+    ]
     _order = "intake_date desc, id desc"
     _check_company_auto = True
     _rec_names_search = ["name", "license_plate", "claim_number", "customer_id"]
@@ -226,33 +226,10 @@ class BodyshopDossier(models.Model):
         precompute=True,
         index=True,
     )
-    ev_risk_class = fields.Selection(
-        selection=EV_RISK_CLASSES,
-        string="EV Risk Class",
-        tracking=True,
-    )
-    ev_airbags_deployed = fields.Boolean(string="Airbags Deployed")
-    ev_underbody_impact = fields.Boolean(string="Underbody or Battery Housing Impact")
-    ev_smoke_or_noise = fields.Boolean(string="Smoke, Odour or Hissing")
-    ev_leakage = fields.Boolean(string="Leaking Fluids")
-    ev_flooded = fields.Boolean(string="Flooded")
-    ev_warning_lamps = fields.Boolean(string="High-voltage Warning Lamps")
-    ev_battery_temperature = fields.Float(string="Battery Temperature (°C)")
-    ev_state_of_charge = fields.Float(string="State of Charge (%)")
-    ev_checked_on = fields.Datetime(string="Triage Performed On")
-    ev_quarantine_location = fields.Char(string="Quarantine Location")
-    ev_quarantine_start = fields.Datetime(string="Quarantine Start")
-    ev_quarantine_end = fields.Datetime(string="Quarantine End")
-    ev_safe_declared_by = fields.Char(
-        string="Declared Voltage-free By",
-        tracking=True,
-        help="Name and qualification of the ev-VP (skilled person) who declared "
-        "the vehicle voltage-free.",
-    )
-    ev_safe_declared_on = fields.Datetime(
-        string="Declared Voltage-free On",
-        tracking=True,
-    )
+    # the triage fields come from bodyshop.ev.triage.mixin
+    ev_risk_class = fields.Selection(tracking=True)
+    ev_safe_declared_by = fields.Char(tracking=True)
+    ev_safe_declared_on = fields.Datetime(tracking=True)
     ev_safe_declared = fields.Boolean(
         string="Voltage-free Declared",
         compute="_compute_ev_safe_declared",

@@ -9,10 +9,10 @@ from odoo.addons.fleet.models.fleet_vehicle_model import FUEL_TYPES
 from ..models.bodyshop_dossier import (
     COVERAGES,
     DAMAGE_CAUSES,
-    EV_RISK_CLASSES,
     INTAKE_CHANNELS,
     PAYER_TYPES,
 )
+from ..models.bodyshop_ev_triage_mixin import EV_TRIAGE_FIELDS
 from ..models.fleet_vehicle import ELECTRIC_FUEL_TYPES
 from ..tools import vehicle_identification as vid
 from ..tools.rdw import RdwClient, RdwError
@@ -49,27 +49,14 @@ DOSSIER_FIELDS = [
     "estimate_amount",
     "planned_start_date",
     "planned_delivery_date",
-    "ev_risk_class",
-    "ev_airbags_deployed",
-    "ev_underbody_impact",
-    "ev_smoke_or_noise",
-    "ev_leakage",
-    "ev_flooded",
-    "ev_warning_lamps",
-    "ev_battery_temperature",
-    "ev_state_of_charge",
-    "ev_checked_on",
-    "ev_quarantine_location",
-    "ev_quarantine_start",
-    "ev_quarantine_end",
-    "ev_safe_declared_by",
-    "ev_safe_declared_on",
+    *EV_TRIAGE_FIELDS,
 ]
 
 
 class BodyshopIntakeWizard(models.TransientModel):
     _name = "bodyshop.intake.wizard"
     _description = "Damage Intake"
+    _inherit = ["bodyshop.ev.triage.mixin"]
     _check_company_auto = True
 
     company_id = fields.Many2one(
@@ -181,23 +168,7 @@ class BodyshopIntakeWizard(models.TransientModel):
     suggested_start_date = fields.Date(compute="_compute_planning")
 
     # EV triage
-    ev_risk_class = fields.Selection(selection=EV_RISK_CLASSES, string="EV Risk Class")
-    ev_airbags_deployed = fields.Boolean(string="Airbags Deployed")
-    ev_underbody_impact = fields.Boolean(string="Underbody or Battery Housing Impact")
-    ev_smoke_or_noise = fields.Boolean(string="Smoke, Odour or Hissing")
-    ev_leakage = fields.Boolean(string="Leaking Fluids")
-    ev_flooded = fields.Boolean(string="Flooded")
-    ev_warning_lamps = fields.Boolean(string="High-voltage Warning Lamps")
-    ev_battery_temperature = fields.Float(string="Battery Temperature (°C)")
-    ev_state_of_charge = fields.Float(string="State of Charge (%)")
-    ev_checked_on = fields.Datetime(
-        string="Triage Performed On", default=fields.Datetime.now
-    )
-    ev_quarantine_location = fields.Char(string="Quarantine Location")
-    ev_quarantine_start = fields.Datetime(string="Quarantine Start")
-    ev_quarantine_end = fields.Datetime(string="Quarantine End")
-    ev_safe_declared_by = fields.Char(string="Declared Voltage-free By")
-    ev_safe_declared_on = fields.Datetime(string="Declared Voltage-free On")
+    ev_checked_on = fields.Datetime(default=fields.Datetime.now)
 
     # computes
 
