@@ -4,6 +4,9 @@ from . import bodyshop_damage_zone
 from . import bodyshop_ev_triage_mixin
 from . import bodyshop_agreement
 from . import bodyshop_dossier
+from . import bodyshop_dossier_repair
+from . import bodyshop_courtesy_booking
+from . import bodyshop_repair_info
 from . import bodyshop_calculation
 from . import bodyshop_calculation_line
 from . import bodyshop_approval

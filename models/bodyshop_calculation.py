@@ -5,6 +5,7 @@ from odoo.exceptions import UserError
 from odoo.tools.misc import formatLang
 
 from .bodyshop_agreement import CALCULATION_PARAMETERS
+from .bodyshop_calculation_line import ADAS_COMPONENTS
 
 CALC_TYPES = [
     ("estimate", "Estimate"),
@@ -129,6 +130,18 @@ class BodyshopCalculation(models.Model):
         sanitize=False,
     )
     is_locked = fields.Boolean(compute="_compute_is_locked")
+    is_latest = fields.Boolean(
+        string="Latest Version",
+        compute="_compute_is_latest",
+        store=True,
+        index=True,
+    )
+    adas_missing = fields.Char(
+        string="ADAS Calibration Missing",
+        compute="_compute_adas_missing",
+        help="Components whose sensor must be recalibrated after this repair and "
+        "for which the calculation has no calibration line.",
+    )
     dossier_total_loss_suggested = fields.Boolean(
         related="dossier_id.total_loss_suggested"
     )
@@ -145,6 +158,75 @@ class BodyshopCalculation(models.Model):
     def _compute_name(self):
         for calc in self:
             calc.name = f"{calc.dossier_id.name or ''} v{calc.version}"
+
+    @api.depends("dossier_id.current_calculation_id")
+    def _compute_is_latest(self):
+        for calc in self:
+            calc.is_latest = calc.dossier_id.current_calculation_id == calc
+
+    @api.depends(
+        "line_ids.adas_component", "line_ids.operation", "line_ids.display_type"
+    )
+    def _compute_adas_missing(self):
+        labels = self._adas_labels()
+        for calc in self:
+            missing = calc._adas_missing_components()
+            calc.adas_missing = ", ".join(labels[c] for c in missing) or False
+
+    def _adas_labels(self):
+        """ADAS component labels in the user's language."""
+        return dict(
+            self.env["bodyshop.calculation.line"]
+            ._fields["adas_component"]
+            ._description_selection(self.env)
+        )
+
+    def _adas_missing_components(self):
+        """ADAS components disturbed by a line and not calibrated by another."""
+        self.ensure_one()
+        lines = self.line_ids.filtered(lambda li: not li.display_type)
+        triggered = {li.adas_component for li in lines if li._adas_triggers()}
+        calibrated = {li.adas_component for li in lines if li.operation == "calibrate"}
+        order = [key for key, _label in ADAS_COMPONENTS]
+        return sorted(triggered - calibrated, key=order.index)
+
+    def action_add_adas_calibration(self):
+        """Propose a calibration sublet line for each disturbed ADAS sensor."""
+        self.ensure_one()
+        self._check_editable()
+        missing = self._adas_missing_components()
+        if not missing:
+            raise UserError(
+                _("%(name)s needs no further ADAS calibration.", name=self.name)
+            )
+        product = self.env.ref("bodyshop.product_product_adas_calibration")
+        labels = self._adas_labels()
+        taxes = (
+            product.taxes_id._filter_taxes_by_company(self.company_id)
+            or self.company_id.account_sale_tax_id
+        )
+        sequence = max(self.line_ids.mapped("sequence"), default=10) + 1
+        self.env["bodyshop.calculation.line"].create(
+            [
+                {
+                    "calculation_id": self.id,
+                    "sequence": sequence,
+                    "line_type": "sublet",
+                    "operation": "calibrate",
+                    "adas_component": component,
+                    "product_id": product.id,
+                    "name": _(
+                        "ADAS calibration: %(component)s", component=labels[component]
+                    ),
+                    "quantity": 1.0,
+                    "price_unit": product.lst_price,
+                    "tax_ids": [fields.Command.set(taxes.ids)],
+                    "vendor_id": product._select_seller().partner_id.id,
+                }
+                for component in missing
+            ]
+        )
+        return True
 
     @api.depends("state")
     def _compute_is_locked(self):
@@ -489,6 +571,8 @@ class BodyshopCalculation(models.Model):
             }
         )
         self.dossier_id._set_state_from_calculation("approval")
+        if self.calc_type == "supplement" and self.dossier_id.state == "repair":
+            self.dossier_id._notify_customer("supplement")
         self.message_post(
             body=_(
                 "Sent to %(payer)s for approval (%(amount)s).",

@@ -1,5 +1,8 @@
+import re
+
 from odoo import _, api, fields, models
 from odoo.exceptions import ValidationError
+from odoo.tools import float_compare
 
 from .bodyshop_agreement import LABOUR_TYPES
 
@@ -19,6 +22,62 @@ OPERATIONS = [
     ("check", "Check"),
     ("calibrate", "Calibrate"),
 ]
+# ADAS: components whose replacement or refitting asks for a recalibration.
+ADAS_COMPONENTS = [
+    ("windscreen", "Windscreen (front camera)"),
+    ("front_radar", "Front Bumper / Radar Bracket (radar)"),
+    ("mirror", "Door Mirror (camera)"),
+    ("rear_sensors", "Rear Bumper (blind-spot radar)"),
+    ("alignment", "Wheel Alignment (steering angle sensor)"),
+]
+# Words (Dutch and English) in a line's description that point at a component.
+ADAS_KEYWORDS = {
+    "windscreen": ("voorruit", "windscreen", "windshield", "front screen"),
+    "front_radar": (
+        "voorbumper",
+        "bumper voor",
+        "front bumper",
+        "radar",
+        "acc-sensor",
+        "acc sensor",
+    ),
+    "mirror": ("spiegel", "mirror"),
+    "rear_sensors": ("achterbumper", "bumper achter", "rear bumper", "dode hoek"),
+    "alignment": ("uitlijnen", "uitlijning", "alignment", "sporing"),
+}
+# Operations on a component that disturb its sensor.
+ADAS_TRIGGER_OPERATIONS = ("replace", "remove_refit", "repair")
+OEM_INSTRUCTIONS = [
+    ("replace_only", "Replace Only (no repair allowed)"),
+    ("repair_allowed", "Repair Allowed"),
+    ("sectioning_allowed", "Sectioning Allowed"),
+    ("bonding_required", "Bonding / Riveting Required"),
+    ("no_heat", "No Heat, No Straightening"),
+    ("other", "Other (see note)"),
+]
+PURCHASE_STATUSES = [
+    ("to_order", "To Order"),
+    ("requested", "Requested"),
+    ("ordered", "Ordered"),
+    ("late", "Late"),
+    ("received", "Received"),
+]
+# Line fields that may change on a sent or approved version: they do not
+# change what the paying party approved (supplier, cost, repair method).
+UNLOCKED_LINE_FIELDS = {
+    "vendor_id",
+    "cost_price",
+    "oem_instruction",
+    "oem_note",
+    "repair_info_id",
+}
+
+# Products a line is ordered with when it has none of its own.
+GENERIC_PURCHASE_PRODUCTS = {
+    "part": "bodyshop.product_product_part",
+    "sublet": "bodyshop.product_product_sublet",
+}
+
 PART_ORIGINS = [
     ("oem", "OEM (original)"),
     ("aftermarket", "Aftermarket"),
@@ -40,6 +99,19 @@ class BodyshopCalculationLine(models.Model):
         index=True,
     )
     company_id = fields.Many2one(related="calculation_id.company_id", store=True)
+    dossier_id = fields.Many2one(
+        related="calculation_id.dossier_id", store=True, index=True
+    )
+    origin_line_id = fields.Many2one(
+        comodel_name="bodyshop.calculation.line",
+        string="Line of the First Version",
+        copy=False,
+        readonly=True,
+        index="btree_not_null",
+        ondelete="set null",
+        help="The line of an earlier version this line was copied from: what "
+        "was ordered for it counts for this line too.",
+    )
     currency_id = fields.Many2one(related="calculation_id.currency_id")
     sequence = fields.Integer(default=10)
     display_type = fields.Selection(
@@ -83,7 +155,62 @@ class BodyshopCalculationLine(models.Model):
         check_company=True,
         help="Part supplier or sublet partner.",
     )
-    cost_price = fields.Monetary()
+    cost_price = fields.Monetary(
+        string="Unit Cost",
+        compute="_compute_cost_price",
+        store=True,
+        readonly=False,
+        copy=True,
+        help="What the part or sublet work costs the shop per unit: the "
+        "confirmed purchase price once ordered.",
+    )
+    purchase_line_ids = fields.One2many(
+        comodel_name="purchase.order.line",
+        inverse_name="bodyshop_calculation_line_id",
+        string="Purchase Lines",
+    )
+    purchase_status = fields.Selection(
+        selection=PURCHASE_STATUSES,
+        compute="_compute_purchase_status",
+    )
+    qty_ordered = fields.Float(
+        string="Ordered",
+        compute="_compute_purchase_status",
+        digits="Product Unit of Measure",
+    )
+    qty_received = fields.Float(
+        string="Received",
+        compute="_compute_purchase_status",
+        digits="Product Unit of Measure",
+    )
+    date_expected = fields.Datetime(
+        string="Expected",
+        compute="_compute_purchase_status",
+    )
+    purchase_order_names = fields.Char(
+        string="Purchase Orders",
+        compute="_compute_purchase_status",
+    )
+    adas_component = fields.Selection(
+        selection=ADAS_COMPONENTS,
+        string="ADAS Component",
+        compute="_compute_adas_component",
+        store=True,
+        readonly=False,
+        help="A driver-assistance sensor sits on or behind this part: replacing "
+        "or refitting it asks for a recalibration.",
+    )
+    oem_instruction = fields.Selection(
+        selection=OEM_INSTRUCTIONS,
+        string="OEM Instruction",
+        help="What the manufacturer's repair method says for this operation.",
+    )
+    oem_note = fields.Char(string="OEM Note")
+    repair_info_id = fields.Many2one(
+        comodel_name="bodyshop.repair.info",
+        string="OEM Document",
+        check_company=True,
+    )
     hidden_damage = fields.Boolean(
         help="Found during the repair (teardown): part of a supplement.",
     )
@@ -131,6 +258,165 @@ class BodyshopCalculationLine(models.Model):
         else:
             raw = self.quantity * self.price_unit * discount
         return (calc.currency_id or self.env.company.currency_id).round(raw)
+
+    @api.depends(
+        "purchase_line_ids.state",
+        "purchase_line_ids.price_subtotal",
+        "purchase_line_ids.product_qty",
+    )
+    def _compute_cost_price(self):
+        """The confirmed purchase price flows back as the line's unit cost."""
+        for line in self:
+            confirmed = line.purchase_line_ids.filtered(
+                lambda pol: pol.state in ("purchase", "done")
+            )
+            quantity = sum(confirmed.mapped("product_qty"))
+            if not quantity:
+                continue
+            currency = line.currency_id or line.env.company.currency_id
+            amount = sum(
+                pol.currency_id._convert(
+                    pol.price_subtotal,
+                    currency,
+                    line.company_id or line.env.company,
+                    pol.order_id.date_approve or fields.Date.context_today(line),
+                )
+                for pol in confirmed
+            )
+            line.cost_price = currency.round(amount / quantity)
+
+    def _family_purchase_lines(self):
+        """Purchase lines of each line and of the earlier versions of it.
+
+        Returns {line: purchase.order.line recordset}, cancelled ones left out.
+        """
+        roots = {line: line.origin_line_id or line for line in self}
+        root_ids = list({root.id for root in roots.values() if root.id})
+        family = self.browse()
+        if root_ids:
+            family = self.search(
+                [
+                    "|",
+                    ("id", "in", root_ids),
+                    ("origin_line_id", "in", root_ids),
+                ]
+            )
+        purchase_lines = family.purchase_line_ids.filtered(
+            lambda pol: pol.state != "cancel"
+        )
+        by_root = {}
+        for pol in purchase_lines:
+            ordered_from = pol.bodyshop_calculation_line_id
+            root = ordered_from.origin_line_id or ordered_from
+            by_root.setdefault(root.id, pol.browse())
+            by_root[root.id] |= pol
+        empty = self.env["purchase.order.line"]
+        return {line: by_root.get(root.id, empty) for line, root in roots.items()}
+
+    @api.depends(
+        "quantity",
+        "line_type",
+        "purchase_line_ids.state",
+        "purchase_line_ids.product_qty",
+        "purchase_line_ids.qty_received",
+        "purchase_line_ids.date_planned",
+    )
+    def _compute_purchase_status(self):
+        orderable = self.filtered(
+            lambda li: not li.display_type and li.line_type in ("part", "sublet")
+        )
+        (self - orderable).update(
+            {
+                "purchase_status": False,
+                "qty_ordered": 0.0,
+                "qty_received": 0.0,
+                "date_expected": False,
+                "purchase_order_names": False,
+            }
+        )
+        if not orderable:
+            return
+        family = orderable._family_purchase_lines()
+        now = fields.Datetime.now()
+        precision = self.env["decimal.precision"].precision_get(
+            "Product Unit of Measure"
+        )
+        for line in orderable:
+            purchase_lines = family[line]
+            confirmed = purchase_lines.filtered(
+                lambda pol: pol.state in ("purchase", "done")
+            )
+            requested = sum(purchase_lines.mapped("product_qty"))
+            ordered = sum(confirmed.mapped("product_qty"))
+            received = sum(confirmed.mapped("qty_received"))
+            open_lines = confirmed.filtered(
+                lambda pol: (
+                    float_compare(
+                        pol.qty_received, pol.product_qty, precision_digits=precision
+                    )
+                    < 0
+                )
+            )
+            dates = [d for d in open_lines.mapped("date_planned") if d]
+            if float_compare(received, line.quantity, precision_digits=precision) >= 0:
+                status = "received"
+            elif (
+                float_compare(requested, line.quantity, precision_digits=precision) < 0
+            ):
+                status = "to_order"
+            elif float_compare(ordered, line.quantity, precision_digits=precision) < 0:
+                status = "requested"
+            elif dates and min(dates) < now:
+                status = "late"
+            else:
+                status = "ordered"
+            line.purchase_status = status
+            line.qty_ordered = ordered
+            line.qty_received = received
+            line.date_expected = min(dates) if dates else False
+            line.purchase_order_names = ", ".join(
+                sorted(set(purchase_lines.order_id.mapped("name")))
+            )
+
+    def _qty_to_order(self, family=None):
+        """What is still to be ordered: the quantity minus what was requested."""
+        self.ensure_one()
+        family = family or self._family_purchase_lines()
+        requested = sum(family[self].mapped("product_qty"))
+        return max(self.quantity - requested, 0.0)
+
+    def _purchase_product(self):
+        """The product a purchase order line is made with."""
+        self.ensure_one()
+        if self.product_id.purchase_ok:
+            return self.product_id
+        return self.env.ref(GENERIC_PURCHASE_PRODUCTS[self.line_type])
+
+    @api.depends("name", "operation", "line_type")
+    def _compute_adas_component(self):
+        for line in self:
+            if line.display_type or line.line_type not in ("labour", "part", "sublet"):
+                line.adas_component = False
+                continue
+            line.adas_component = line._guess_adas_component()
+
+    def _guess_adas_component(self):
+        """The ADAS component a line's description names, if any."""
+        self.ensure_one()
+        text = (self.name or "").lower()
+        for component, words in ADAS_KEYWORDS.items():
+            if any(re.search(rf"\b{re.escape(word)}", text) for word in words):
+                return component
+        return False
+
+    def _adas_triggers(self):
+        """Whether this line disturbs the sensor of its ADAS component."""
+        self.ensure_one()
+        if not self.adas_component or self.operation == "calibrate":
+            return False
+        if self.adas_component == "alignment":
+            return True
+        return self.operation in ADAS_TRIGGER_OPERATIONS
 
     @api.constrains(
         "labour_units", "quantity", "price_unit", "discount", "nvo_pct", "line_type"
@@ -208,7 +494,16 @@ class BodyshopCalculationLine(models.Model):
                 )
         return super().create(vals_list)
 
+    def copy_data(self, default=None):
+        vals_list = super().copy_data(default=default)
+        if self.env.context.get("bodyshop_copy_version"):
+            for line, vals in zip(self, vals_list, strict=True):
+                vals.setdefault("origin_line_id", (line.origin_line_id or line).id)
+        return vals_list
+
     def write(self, vals):
+        if set(vals) <= UNLOCKED_LINE_FIELDS:
+            return super().write(vals)
         self.calculation_id._check_editable()
         if "calculation_id" in vals:
             self.env["bodyshop.calculation"].browse(

@@ -49,6 +49,17 @@ class FleetVehicle(models.Model):
         help="Has a high-voltage system (electric, hybrid, hydrogen): damage "
         "intake asks the EV safety triage (NEN 9140).",
     )
+    is_courtesy_car = fields.Boolean(
+        string="Courtesy Car",
+        index=True,
+        help="A car of the shop's own fleet lent to customers while their car "
+        "is repaired (vervangend vervoer).",
+    )
+    bodyshop_booking_ids = fields.One2many(
+        comodel_name="bodyshop.courtesy.booking",
+        inverse_name="vehicle_id",
+        string="Courtesy Car Bookings",
+    )
     bodyshop_dossier_ids = fields.One2many(
         comodel_name="bodyshop.dossier",
         inverse_name="vehicle_id",
@@ -58,6 +69,18 @@ class FleetVehicle(models.Model):
         string="Dossier Count",
         compute="_compute_bodyshop_dossier_count",
     )
+
+    @api.constrains("is_courtesy_car", "bodyshop_customer_vehicle")
+    def _check_bodyshop_courtesy_car(self):
+        for vehicle in self:
+            if vehicle.is_courtesy_car and vehicle.bodyshop_customer_vehicle:
+                raise ValidationError(
+                    _(
+                        "%(car)s is a customer's vehicle: only a car of the "
+                        "shop's own fleet can be a courtesy car.",
+                        car=vehicle.display_name,
+                    )
+                )
 
     @api.depends("fuel_type")
     def _compute_bodyshop_is_electric(self):

@@ -3,9 +3,20 @@ from odoo.exceptions import UserError
 
 PHOTO_PHASES = [
     ("intake", "Intake"),
+    ("checkin", "Check-in"),
     ("teardown", "Teardown"),
     ("repair", "Repair"),
     ("delivery", "Delivery"),
+]
+
+DOCUMENT_TYPES = [
+    ("pre_scan", "Pre-repair Scan"),
+    ("post_scan", "Post-repair Scan"),
+    ("diagnosis", "Diagnosis Report"),
+    ("alignment", "Wheel Alignment Report"),
+    ("calibration", "ADAS Calibration Report"),
+    ("measurement", "Body Measurement Report"),
+    ("other", "Other Report"),
 ]
 
 
@@ -17,6 +28,13 @@ class IrAttachment(models.Model):
         string="Photo Phase",
         index="btree_not_null",
         help="When the photo of a damage dossier was taken.",
+    )
+
+    bodyshop_document_type = fields.Selection(
+        selection=DOCUMENT_TYPES,
+        string="Report Type",
+        index="btree_not_null",
+        help="What kind of report this is, for a document of a damage dossier.",
     )
 
     def _bodyshop_attach_photos(self, dossier, phase):

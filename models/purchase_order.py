@@ -1,4 +1,5 @@
-from odoo import fields, models
+from odoo import _, api, fields, models
+from odoo.exceptions import ValidationError
 
 
 class PurchaseOrder(models.Model):
@@ -11,3 +12,41 @@ class PurchaseOrder(models.Model):
         copy=False,
         check_company=True,
     )
+    bodyshop_license_plate = fields.Char(
+        related="bodyshop_dossier_id.license_plate", string="License Plate"
+    )
+
+
+class PurchaseOrderLine(models.Model):
+    _inherit = "purchase.order.line"
+
+    bodyshop_calculation_line_id = fields.Many2one(
+        comodel_name="bodyshop.calculation.line",
+        string="Calculation Line",
+        index="btree_not_null",
+        copy=False,
+        ondelete="set null",
+    )
+
+    @api.constrains("bodyshop_calculation_line_id", "order_id")
+    def _check_bodyshop_calculation_line(self):
+        for line in self.filtered("bodyshop_calculation_line_id"):
+            dossier = line.bodyshop_calculation_line_id.dossier_id
+            if line.order_id.bodyshop_dossier_id != dossier:
+                raise ValidationError(
+                    _(
+                        "Purchase line '%(line)s' belongs to the calculation of "
+                        "dossier %(dossier)s: its purchase order must be linked "
+                        "to that dossier.",
+                        line=line.name,
+                        dossier=dossier.name,
+                    )
+                )
+
+    def _bodyshop_is_sublet(self):
+        """Sublet work (werk derden) rather than a part, for the dossier's cost."""
+        self.ensure_one()
+        calculation_line = self.bodyshop_calculation_line_id
+        if calculation_line:
+            return calculation_line.line_type == "sublet"
+        return self.product_id.type == "service"

@@ -1,5 +1,6 @@
 from . import test_access_menus
 from . import test_calculation
+from . import test_courtesy_car
 from . import test_dossier
 from . import test_intake_wizard
 from . import test_rdw
@@ -7,3 +8,4 @@ from . import test_tour
 from . import test_translations
 from . import test_vehicle_identification
 from . import test_workshop_load
+from . import test_work_preparation

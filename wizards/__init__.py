@@ -1,3 +1,5 @@
 from . import bodyshop_intake_wizard
 from . import bodyshop_photo_upload
 from . import bodyshop_approval_response
+from . import bodyshop_checkin_wizard
+from . import bodyshop_courtesy_handover

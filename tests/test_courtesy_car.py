@@ -1,0 +1,318 @@
+import threading
+from contextlib import closing
+from datetime import datetime, timedelta
+
+import psycopg2.errors
+
+from odoo import SUPERUSER_ID, api, fields, sql_db
+from odoo.exceptions import UserError, ValidationError
+from odoo.service.model import _as_validation_error
+from odoo.tests import Form, tagged
+from odoo.tests.common import TransactionCase
+
+from .common import BodyshopCommon
+
+
+def _day(offset, hour=8):
+    today = fields.Date.today()
+    return datetime.combine(today, datetime.min.time()).replace(hour=hour) + timedelta(
+        days=offset
+    )
+
+
+@tagged("post_install", "-at_install")
+class TestCourtesyCar(BodyshopCommon):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.courtesy_car = cls.env["fleet.vehicle"].create(
+            {
+                "license_plate": "GX-123-K",
+                "model_id": cls.model_petrol.id,
+                "is_courtesy_car": True,
+                "odometer": 12000,
+            }
+        )
+        cls.second_car = cls.env["fleet.vehicle"].create(
+            {
+                "license_plate": "GX-124-K",
+                "model_id": cls.model_petrol.id,
+                "is_courtesy_car": True,
+            }
+        )
+        cls.dossier = cls._create_dossier()
+        cls.other_dossier = cls._create_dossier(claim_number="CLAIM-2")
+        Booking = cls.env["bodyshop.courtesy.booking"]
+        cls.Booking = Booking
+
+    def _book(self, dossier=None, car=None, start=0, end=3):
+        return self.Booking.create(
+            {
+                "dossier_id": (dossier or self.dossier).id,
+                "vehicle_id": (car or self.courtesy_car).id,
+                "date_start": _day(start),
+                "date_end": _day(end, hour=18),
+            }
+        )
+
+    def test_booking_from_the_dossier_shows_free_cars(self):
+        self.dossier.write(
+            {
+                "planned_start_date": fields.Date.add(fields.Date.today(), days=2),
+                "planned_delivery_date": fields.Date.add(fields.Date.today(), days=6),
+            }
+        )
+        self._book(self.other_dossier, start=1, end=4)
+        action = self.dossier.action_book_courtesy_car()
+        form = Form(
+            self.Booking.with_context(**action["context"]),
+            view="bodyshop.bodyshop_courtesy_booking_view_form",
+        )
+        self.assertEqual(form.date_start.date(), self.dossier.planned_start_date)
+        self.assertEqual(form.date_end.date(), self.dossier.planned_delivery_date)
+        self.assertEqual(
+            form.availability_info, "1 of 2 courtesy cars free in this period."
+        )
+        form.vehicle_id = self.courtesy_car
+        with self.assertRaisesRegex(ValidationError, "already booked for dossier"):
+            form.save()
+        form.vehicle_id = self.second_car
+        form.save()
+        self.assertEqual(self.dossier.courtesy_vehicle_id, self.second_car)
+        self.assertEqual(self.dossier.courtesy_state, "reserved")
+
+    def test_no_double_booking(self):
+        first = self._book(start=0, end=3)
+        with self.assertRaisesRegex(ValidationError, "already booked for dossier"):
+            self._book(self.other_dossier, start=2, end=5)
+        self.assertEqual(
+            self.Booking.search_count([("vehicle_id", "=", self.courtesy_car.id)]), 1
+        )
+        # Moving a booking onto another one is refused the same way.
+        later = self._book(self.other_dossier, start=4, end=6)
+        with self.assertRaisesRegex(ValidationError, "already booked"):
+            later.date_start = _day(1)
+        # Back to back is fine, and a cancelled booking frees the car.
+        self.Booking.create(
+            {
+                "dossier_id": self.other_dossier.id,
+                "vehicle_id": self.second_car.id,
+                "date_start": _day(0),
+                "date_end": _day(1),
+            }
+        )
+        first.action_cancel()
+        self._book(self.other_dossier, start=0, end=3)
+
+    def test_car_that_is_out_cannot_be_booked(self):
+        booking = self._book(start=-5, end=-1)
+        booking._hand_over(_day(-5), 12000, "100")
+        # Its planned return has passed, but it has not come back.
+        with self.assertRaisesRegex(ValidationError, "has not been returned yet"):
+            self._book(self.other_dossier, start=0, end=2)
+
+    def test_only_courtesy_cars(self):
+        with self.assertRaisesRegex(ValidationError, "not a courtesy car"):
+            self._book(car=self.vehicle)
+        with self.assertRaisesRegex(ValidationError, "customer's vehicle"):
+            self.vehicle.is_courtesy_car = True
+
+    def test_hand_over_and_return(self):
+        booking = self._book(start=-2, end=3)
+        with self.assertRaisesRegex(ValidationError, "cannot go back"):
+            booking._hand_over(_day(-2), 11000, "100")
+        self.assertEqual(booking.state, "reserved")
+        wizard = self.env["bodyshop.courtesy.handover"].with_context(
+            **booking.action_hand_over()["context"]
+        )
+        form = Form(wizard)
+        self.assertEqual(form.odometer, 12000)
+        form.date = _day(-2)
+        form.fuel_level = "100"
+        form.save().action_confirm()
+        self.assertEqual(booking.state, "out")
+        self.assertEqual(self.dossier.courtesy_out, _day(-2))
+        # Returning with fewer kilometres than it left with is refused.
+        form = Form(
+            self.env["bodyshop.courtesy.handover"].with_context(
+                **booking.action_return()["context"]
+            )
+        )
+        form.date = _day(-1)
+        form.odometer = 11990
+        form.fuel_level = "50"
+        with self.assertRaisesRegex(ValidationError, "cannot come back with less"):
+            form.save().action_confirm()
+        self.assertEqual(booking.state, "out")
+        self.assertFalse(self.dossier.courtesy_in)
+        form = Form(
+            self.env["bodyshop.courtesy.handover"].with_context(
+                **booking.action_return()["context"]
+            )
+        )
+        form.date = _day(-1)
+        form.fuel_level = "50"
+        form.odometer = 12240
+        form.new_damage = True
+        form.note = "Dent in the tailgate"
+        form.save().action_confirm()
+        self.assertEqual(booking.state, "returned")
+        self.assertEqual(booking.distance, 240)
+        self.assertEqual(self.dossier.courtesy_in, _day(-1))
+        # Early return: the rest of the period is free again.
+        self.assertEqual(booking.date_end, _day(-1))
+        self._book(self.other_dossier, start=0, end=2)
+        # The fleet's odometer log has both readings (after the purchase one).
+        self.assertEqual(
+            sorted(
+                self.env["fleet.vehicle.odometer"]
+                .search([("vehicle_id", "=", self.courtesy_car.id)])
+                .mapped("value")
+            ),
+            [12000.0, 12000.0, 12240.0],
+        )
+        self.assertEqual(self.courtesy_car.odometer, 12240)
+
+    def test_handed_over_booking_stays(self):
+        booking = self._book(start=-1, end=2)
+        booking._hand_over(_day(-1), 12000, "75")
+        with self.assertRaisesRegex(UserError, "stays on record"):
+            booking.unlink()
+        with self.assertRaisesRegex(UserError, "Only a reservation"):
+            booking.action_cancel()
+
+    def test_closed_dossier_gets_no_courtesy_car(self):
+        self.dossier.action_cancel()
+        with self.assertRaisesRegex(UserError, "is closed"):
+            self.dossier.action_book_courtesy_car()
+        with self.assertRaisesRegex(UserError, "is closed"):
+            self._book()
+
+
+@tagged("post_install", "-at_install")
+class TestCourtesyCarConcurrency(TransactionCase):
+    """Two transactions book the same car for overlapping periods at the same
+    time: the database lets exactly one of them through.
+
+    Concurrency needs real, separate transactions: this test commits its own
+    records on its own cursors and removes them afterwards.
+    """
+
+    def _env(self, cr):
+        return api.Environment(cr, SUPERUSER_ID, {"tracking_disable": True})
+
+    def test_concurrent_double_booking(self):
+        dbname = self.env.cr.dbname
+        db = sql_db.db_connect(dbname)
+        with closing(db.cursor()) as cr:
+            env = self._env(cr)
+            customer = env["res.partner"].create({"name": "Concurrency Klant"})
+            brand = env["fleet.vehicle.model.brand"].create({"name": "Concurrency"})
+            model = env["fleet.vehicle.model"].create(
+                {"name": "C", "brand_id": brand.id}
+            )
+            car = env["fleet.vehicle"].create(
+                {
+                    "license_plate": "GX-999-Z",
+                    "model_id": model.id,
+                    "is_courtesy_car": True,
+                }
+            )
+            vehicles = env["fleet.vehicle"].create(
+                [
+                    {
+                        "license_plate": plate,
+                        "model_id": model.id,
+                        "bodyshop_customer_vehicle": True,
+                    }
+                    for plate in ("TZ-901-B", "TZ-902-B")
+                ]
+            )
+            dossiers = env["bodyshop.dossier"].create(
+                [
+                    {
+                        "customer_id": customer.id,
+                        "vehicle_id": vehicle.id,
+                        "payer_type": "private",
+                    }
+                    for vehicle in vehicles
+                ]
+            )
+            cr.commit()  # pylint: disable=invalid-commit
+        ids = {"car": car.id, "dossiers": dossiers.ids, "vehicles": vehicles.ids}
+        ids.update(customer=customer.id, model=model.id, brand=brand.id)
+        try:
+            self._race(db, ids)
+        finally:
+            with closing(db.cursor()) as cr:
+                env = self._env(cr)
+                env["bodyshop.courtesy.booking"].search(
+                    [("vehicle_id", "=", ids["car"])]
+                ).unlink()
+                env["bodyshop.dossier"].browse(ids["dossiers"]).unlink()
+                all_vehicles = [ids["car"], *ids["vehicles"]]
+                for model_name in (
+                    "fleet.vehicle.odometer",
+                    "fleet.vehicle.assignation.log",
+                ):
+                    env[model_name].search(
+                        [("vehicle_id", "in", all_vehicles)]
+                    ).unlink()
+                env["fleet.vehicle"].browse(all_vehicles).unlink()
+                env["fleet.vehicle.model"].browse(ids["model"]).unlink()
+                env["fleet.vehicle.model.brand"].browse(ids["brand"]).unlink()
+                env["res.partner"].browse(ids["customer"]).unlink()
+                cr.commit()  # pylint: disable=invalid-commit
+
+    def _race(self, db, ids):
+        def booking_vals(dossier_id):
+            return {
+                "dossier_id": dossier_id,
+                "vehicle_id": ids["car"],
+                "date_start": _day(1),
+                "date_end": _day(4, hour=18),
+            }
+
+        outcome = {}
+        with closing(db.cursor()) as cr1:
+            env1 = self._env(cr1)
+            # Transaction 1 books the car and has not committed yet.
+            first = env1["bodyshop.courtesy.booking"].create(
+                booking_vals(ids["dossiers"][0])
+            )
+
+            def second_transaction():
+                with closing(db.cursor()) as cr2:
+                    env2 = self._env(cr2)
+                    try:
+                        # Its own check cannot see the uncommitted booking:
+                        # the exclusion constraint makes it wait, then fail.
+                        env2["bodyshop.courtesy.booking"].create(
+                            booking_vals(ids["dossiers"][1])
+                        )
+                        env2.flush_all()
+                        cr2.commit()  # pylint: disable=invalid-commit
+                        outcome["second"] = "committed"
+                    except psycopg2.errors.ExclusionViolation as error:
+                        cr2.rollback()
+                        outcome["second"] = _as_validation_error(env2, error)
+
+            thread = threading.Thread(target=second_transaction)
+            thread.start()
+            thread.join(timeout=2)
+            # The second transaction is blocked behind the first one.
+            self.assertTrue(thread.is_alive())
+            env1.flush_all()
+            cr1.commit()  # pylint: disable=invalid-commit
+            thread.join(timeout=30)
+            self.assertFalse(thread.is_alive())
+            self.assertTrue(first.exists())
+        error = outcome["second"]
+        self.assertIsInstance(error, ValidationError)
+        self.assertIn("already booked in that period", str(error))
+        with closing(db.cursor()) as cr:
+            env = self._env(cr)
+            bookings = env["bodyshop.courtesy.booking"].search(
+                [("vehicle_id", "=", ids["car"])]
+            )
+            self.assertEqual(bookings.dossier_id.ids, ids["dossiers"][:1])
