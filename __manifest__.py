@@ -51,6 +51,7 @@
         "demo/bodyshop_users_demo.xml",
         "demo/bodyshop_dossier_demo.xml",
         "demo/bodyshop_calculation_demo.xml",
+        "demo/bodyshop_work_demo.xml",
     ],
     "assets": {
         "web.assets_tests": [

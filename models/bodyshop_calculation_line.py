@@ -1,4 +1,5 @@
 import re
+from datetime import timedelta
 
 from odoo import _, api, fields, models
 from odoo.exceptions import ValidationError
@@ -337,7 +338,7 @@ class BodyshopCalculationLine(models.Model):
         if not orderable:
             return
         family = orderable._family_purchase_lines()
-        now = fields.Datetime.now()
+        start_of_today = self._start_of_today()
         precision = self.env["decimal.precision"].precision_get(
             "Product Unit of Measure"
         )
@@ -366,7 +367,7 @@ class BodyshopCalculationLine(models.Model):
                 status = "to_order"
             elif float_compare(ordered, line.quantity, precision_digits=precision) < 0:
                 status = "requested"
-            elif dates and min(dates) < now:
+            elif dates and min(dates) < start_of_today:
                 status = "late"
             else:
                 status = "ordered"
@@ -377,6 +378,19 @@ class BodyshopCalculationLine(models.Model):
             line.purchase_order_names = ", ".join(
                 sorted(set(purchase_lines.order_id.mapped("name")))
             )
+
+    @api.model
+    def _start_of_today(self):
+        """Midnight in the user's time zone, as a UTC datetime: a part is late
+        once the day it was expected has passed."""
+        today = fields.Date.context_today(self)
+        midnight = fields.Datetime.context_timestamp(
+            self, fields.Datetime.to_datetime(today)
+        )
+        # context_timestamp moved midnight UTC into the user's zone; take the
+        # user's midnight back to UTC.
+        offset = midnight.utcoffset() or timedelta(0)
+        return fields.Datetime.to_datetime(today) - offset
 
     def _qty_to_order(self, family=None):
         """What is still to be ordered: the quantity minus what was requested."""

@@ -84,6 +84,10 @@ class BodyshopDossier(models.Model):
         help="Parts and sublet work of the approved calculation received, of "
         "all of them.",
     )
+    parts_to_order = fields.Boolean(
+        compute="_compute_parts_status",
+        help="The approved calculation has parts or sublet work not ordered yet.",
+    )
     parts_late = fields.Boolean(
         compute="_compute_parts_status",
         search="_search_parts_late",
@@ -157,6 +161,7 @@ class BodyshopDossier(models.Model):
             lines = dossier.parts_line_ids
             statuses = lines.mapped("purchase_status")
             dossier.parts_late = "late" in statuses
+            dossier.parts_to_order = "to_order" in statuses
             dossier.parts_status = (
                 _(
                     "%(received)s / %(total)s received",
@@ -174,7 +179,11 @@ class BodyshopDossier(models.Model):
             [
                 ("bodyshop_calculation_line_id", "!=", False),
                 ("state", "in", ("purchase", "done")),
-                ("date_planned", "<", fields.Datetime.now()),
+                (
+                    "date_planned",
+                    "<",
+                    self.env["bodyshop.calculation.line"]._start_of_today(),
+                ),
                 ("order_id.bodyshop_dossier_id.state", "not in", CLOSED_STATES),
             ]
         )

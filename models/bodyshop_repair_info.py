@@ -19,7 +19,7 @@ class BodyshopRepairInfo(models.Model):
     _order = "brand_id, model_id, info_type, name"
     _check_company_auto = True
 
-    name = fields.Char(string="Title", required=True, translate=True)
+    name = fields.Char(string="Title", required=True)
     active = fields.Boolean(default=True)
     company_id = fields.Many2one(
         comodel_name="res.company",

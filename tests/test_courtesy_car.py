@@ -70,14 +70,19 @@ class TestCourtesyCar(BodyshopCommon):
         )
         self.assertEqual(form.date_start.date(), self.dossier.planned_start_date)
         self.assertEqual(form.date_end.date(), self.dossier.planned_delivery_date)
-        self.assertEqual(
-            form.availability_info, "1 of 2 courtesy cars free in this period."
+        total = self.env["fleet.vehicle"].search_count([("is_courtesy_car", "=", True)])
+        self.assertRegex(
+            form.availability_info,
+            rf"^\d+ of {total} courtesy cars free in this period\.$",
         )
         form.vehicle_id = self.courtesy_car
         with self.assertRaisesRegex(ValidationError, "already booked for dossier"):
             form.save()
         form.vehicle_id = self.second_car
-        form.save()
+        booking = form.save()
+        # The other dossier holds the first car in this period.
+        self.assertIn(self.second_car, booking.available_vehicle_ids)
+        self.assertNotIn(self.courtesy_car, booking.available_vehicle_ids)
         self.assertEqual(self.dossier.courtesy_vehicle_id, self.second_car)
         self.assertEqual(self.dossier.courtesy_state, "reserved")
 

@@ -104,3 +104,108 @@ class TestBodyshopTours(HttpCase):
         self.assertAlmostEqual(calculation.amount_parts, 450.0)
         self.assertEqual(calculation.approval_ids.reference, "AUTH-2026-42")
         self.assertEqual(dossier.state, "approved")
+
+    def test_tour_repair(self):
+        """From approval to repair start: parts, courtesy car, check-in."""
+        user = self.env["res.users"].create(
+            {
+                "name": "Tour Schademanager",
+                "login": "tour_repair",
+                "password": "tour_repair",
+                "email": "tour_repair@bodyshop.example.com",
+                "groups_id": [
+                    (6, 0, [self.env.ref("bodyshop.group_bodyshop_user").id])
+                ],
+            }
+        )
+        supplier = self.env["res.partner"].create(
+            {"name": "Tour Onderdelen B.V.", "is_company": True}
+        )
+        insurer = self.env["res.partner"].create(
+            {"name": "Tourverzekeraar N.V.", "is_company": True}
+        )
+        customer = self.env["res.partner"].create(
+            {"name": "Tourklant Jansen", "email": "jansen@example.com"}
+        )
+        brand = self.env["fleet.vehicle.model.brand"].create({"name": "Tourmerk"})
+        model = self.env["fleet.vehicle.model"].create(
+            {"name": "T1", "brand_id": brand.id}
+        )
+        vehicle = self.env["fleet.vehicle"].create(
+            {
+                "license_plate": "HZ-311-K",
+                "model_id": model.id,
+                "bodyshop_customer_vehicle": True,
+            }
+        )
+        courtesy_cars = self.env["fleet.vehicle"].create(
+            [
+                {"license_plate": plate, "model_id": model.id, "is_courtesy_car": True}
+                for plate in ("GX-501-K", "GX-502-K")
+            ]
+        )
+        dossier = self.env["bodyshop.dossier"].create(
+            {
+                "user_id": user.id,
+                "customer_id": customer.id,
+                "vehicle_id": vehicle.id,
+                "payer_type": "insurer",
+                "payer_id": insurer.id,
+                "odometer_intake": 61034,
+                "damage_description": "Voorbumper en grille beschadigd.",
+            }
+        )
+        calculation = self.env["bodyshop.calculation"].create(
+            {
+                "dossier_id": dossier.id,
+                "line_ids": [
+                    (
+                        0,
+                        0,
+                        {
+                            "line_type": "labour",
+                            "labour_type": "body",
+                            "operation": "replace",
+                            "name": "Voorbumper vervangen",
+                            "labour_units": 12,
+                        },
+                    ),
+                    (
+                        0,
+                        0,
+                        {
+                            "line_type": "part",
+                            "name": "Voorbumper",
+                            "price_unit": 400.0,
+                            "vendor_id": supplier.id,
+                        },
+                    ),
+                ],
+            }
+        )
+        calculation.action_send()
+        calculation.approval_ids.action_approve()
+        self.start_tour(
+            f"/odoo/action-bodyshop.bodyshop_dossier_action/{dossier.id}",
+            "bodyshop_repair_tour",
+            login="tour_repair",
+        )
+        self.assertEqual(dossier.state, "repair")
+        self.assertTrue(dossier.repair_start)
+        self.assertEqual(dossier.checkin_odometer, 61050)
+        order = dossier.purchase_order_ids
+        self.assertEqual(order.partner_id, supplier)
+        self.assertEqual(order.state, "purchase")
+        self.assertEqual(
+            order.order_line.bodyshop_calculation_line_id.name, "Voorbumper"
+        )
+        self.assertEqual(dossier.courtesy_vehicle_id, courtesy_cars[0])
+        self.assertEqual(dossier.courtesy_booking_id.state, "reserved")
+        mails = self.env["mail.message"].search(
+            [
+                ("model", "=", "bodyshop.dossier"),
+                ("res_id", "=", dossier.id),
+                ("partner_ids", "in", customer.ids),
+            ]
+        )
+        self.assertEqual(len(mails), 2)  # car received, repair started
