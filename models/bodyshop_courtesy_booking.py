@@ -52,6 +52,7 @@ class BodyshopCourtesyBooking(models.Model):
         required=True,
         index=True,
         tracking=True,
+        check_company=True,
         domain="[('is_courtesy_car', '=', True), ('id', 'in', available_vehicle_ids)]",
     )
     date_start = fields.Datetime(
@@ -342,6 +343,23 @@ class BodyshopCourtesyBooking(models.Model):
                     "Booking %(name)s is %(state)s: it cannot be handed over.",
                     name=self.name,
                     state=self._state_label(),
+                )
+            )
+        still_out = self.search(
+            [
+                ("vehicle_id", "=", self.vehicle_id.id),
+                ("state", "=", "out"),
+                ("id", "!=", self.id),
+            ],
+            limit=1,
+        )
+        if still_out:
+            raise UserError(
+                _(
+                    "Courtesy car %(car)s is still out with dossier %(dossier)s: "
+                    "return it first.",
+                    car=self.vehicle_id.display_name,
+                    dossier=still_out.dossier_id.name,
                 )
             )
         if odometer < self.vehicle_id.odometer:

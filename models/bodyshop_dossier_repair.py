@@ -494,6 +494,22 @@ class BodyshopDossier(models.Model):
 
     # actions: courtesy car
 
+    def action_cancel(self):
+        result = super().action_cancel()
+        self._cancel_courtesy_reservations()
+        return result
+
+    def action_total_loss(self):
+        result = super().action_total_loss()
+        self._cancel_courtesy_reservations()
+        return result
+
+    def _cancel_courtesy_reservations(self):
+        """A closed dossier frees the courtesy cars it had reserved."""
+        self.courtesy_booking_ids.filtered(
+            lambda b: b.state == "reserved"
+        ).action_cancel()
+
     def action_book_courtesy_car(self):
         self.ensure_one()
         if self.state in CLOSED_STATES:

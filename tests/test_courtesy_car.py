@@ -111,7 +111,13 @@ class TestCourtesyCar(BodyshopCommon):
 
     def test_car_that_is_out_cannot_be_booked(self):
         booking = self._book(start=-5, end=-1)
+        # Booked for later, before the first customer was late.
+        later = self._book(self.other_dossier, start=0, end=2)
         booking._hand_over(_day(-5), 12000, "100")
+        with self.assertRaisesRegex(UserError, "still out with dossier"):
+            later._hand_over(_day(0), 12000, "100")
+        self.assertEqual(later.state, "reserved")
+        later.action_cancel()
         # Its planned return has passed, but it has not come back.
         with self.assertRaisesRegex(ValidationError, "has not been returned yet"):
             self._book(self.other_dossier, start=0, end=2)
@@ -187,7 +193,11 @@ class TestCourtesyCar(BodyshopCommon):
             booking.action_cancel()
 
     def test_closed_dossier_gets_no_courtesy_car(self):
+        booking = self._book()
         self.dossier.action_cancel()
+        # Its reservation is cancelled: the car is free again.
+        self.assertEqual(booking.state, "cancelled")
+        self._book(self.other_dossier)
         with self.assertRaisesRegex(UserError, "is closed"):
             self.dossier.action_book_courtesy_car()
         with self.assertRaisesRegex(UserError, "is closed"):

@@ -1,7 +1,7 @@
 from datetime import timedelta
 
 from odoo import Command, fields
-from odoo.exceptions import UserError, ValidationError
+from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tests import Form, tagged
 
 from .common import BodyshopCommon
@@ -539,3 +539,67 @@ class TestWorkPreparation(BodyshopCommon):
         self.assertIn("Requested", html)
         self.assertIn("Wheel Alignment", html)  # ADAS box: alignment sublet
         self.assertNotIn("420", html)  # no prices for the workshop
+
+    # access
+
+    def test_schademanager_runs_the_work_preparation(self):
+        """The body shop user (no other rights given) orders, books, checks in
+        and starts the repair; a plain employee cannot see bookings."""
+        courtesy_car = self.env["fleet.vehicle"].create(
+            {
+                "license_plate": "GX-777-K",
+                "model_id": self.model_petrol.id,
+                "is_courtesy_car": True,
+            }
+        )
+        self._approve()
+        dossier = self.dossier.with_user(self.bs_user)
+        dossier.action_order_parts()
+        dossier.purchase_order_ids.button_confirm()
+        booking = (
+            self.env["bodyshop.courtesy.booking"]
+            .with_user(self.bs_user)
+            .create(
+                {
+                    "dossier_id": dossier.id,
+                    "vehicle_id": courtesy_car.id,
+                    "date_end": fields.Datetime.now() + timedelta(days=2),
+                }
+            )
+        )
+        booking._hand_over(fields.Datetime.now(), 100, "100")
+        self.env["bodyshop.checkin.wizard"].with_user(self.bs_user).create(
+            {"dossier_id": dossier.id}
+        ).action_confirm()
+        dossier.action_start_repair()
+        self.assertEqual(self.dossier.state, "repair")
+        self.assertEqual(booking.state, "out")
+        self.assertEqual(
+            set(self.dossier.purchase_order_ids.mapped("state")), {"purchase"}
+        )
+        with self.assertRaises(AccessError):
+            booking.with_user(self.plain_user).read(["state"])
+        with self.assertRaises(AccessError):
+            self.env["bodyshop.repair.info"].with_user(self.plain_user).search([])
+
+    def test_reports_by_type_on_the_dossier(self):
+        Attachment = self.env["ir.attachment"]
+        scan = Attachment.create(
+            {
+                "name": "prescan.pdf",
+                "raw": b"%PDF-1.4 scan",
+                "res_model": "bodyshop.dossier",
+                "res_id": self.dossier.id,
+                "bodyshop_document_type": "pre_scan",
+            }
+        )
+        Attachment.create(
+            {
+                "name": "letter.pdf",
+                "raw": b"%PDF-1.4 letter",
+                "res_model": "bodyshop.dossier",
+                "res_id": self.dossier.id,
+            }
+        )
+        self.assertEqual(self.dossier.document_ids, scan)
+        self.assertEqual(self.dossier.document_ids.bodyshop_document_type, "pre_scan")
