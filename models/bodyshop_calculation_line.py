@@ -399,6 +399,16 @@ class BodyshopCalculationLine(models.Model):
         requested = sum(family[self].mapped("product_qty"))
         return max(self.quantity - requested, 0.0)
 
+    @api.model
+    def _generic_purchase_products(self):
+        return self.env["product.product"].browse(
+            [
+                self.env.ref(xmlid, raise_if_not_found=False).id
+                for xmlid in GENERIC_PURCHASE_PRODUCTS.values()
+                if self.env.ref(xmlid, raise_if_not_found=False)
+            ]
+        )
+
     def _purchase_product(self):
         """The product a purchase order line is made with."""
         self.ensure_one()

@@ -293,9 +293,10 @@ class BodyshopDossier(models.Model):
         missing = []
         for line, quantity in to_order.items():
             product = line._purchase_product()
-            vendor = (
-                line.vendor_id or product._select_seller(quantity=quantity).partner_id
-            )
+            # The product's own vendor; never one of the catch-all products.
+            vendor = line.vendor_id
+            if not vendor and line.product_id:
+                vendor = line.product_id._select_seller(quantity=quantity).partner_id
             if not vendor:
                 missing.append(line.name)
                 continue

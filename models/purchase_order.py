@@ -16,6 +16,16 @@ class PurchaseOrder(models.Model):
         related="bodyshop_dossier_id.license_plate", string="License Plate"
     )
 
+    def _add_supplier_to_product(self):
+        """Purchase records the vendor of a confirmed line on its product. The
+        catch-all products of calculation lines (body part, sublet work) must
+        not get one: its price would be proposed for every other part."""
+        generic = self.env["bodyshop.calculation.line"]._generic_purchase_products()
+        sellers_before = generic.sudo().seller_ids
+        result = super()._add_supplier_to_product()
+        (generic.sudo().seller_ids - sellers_before).unlink()
+        return result
+
 
 class PurchaseOrderLine(models.Model):
     _inherit = "purchase.order.line"

@@ -603,3 +603,13 @@ class TestWorkPreparation(BodyshopCommon):
         )
         self.assertEqual(self.dossier.document_ids, scan)
         self.assertEqual(self.dossier.document_ids.bodyshop_document_type, "pre_scan")
+
+    def test_generic_products_keep_no_vendor(self):
+        """Confirming an order of a part without a product of its own does not
+        make its supplier (and price) the default for every other part."""
+        self._approve()
+        self.dossier.action_order_parts()
+        self.dossier.purchase_order_ids.order_line.price_unit = 10.0
+        self.dossier.purchase_order_ids.button_confirm()
+        self.assertFalse(self.env.ref("bodyshop.product_product_part").seller_ids)
+        self.assertFalse(self.env.ref("bodyshop.product_product_sublet").seller_ids)
