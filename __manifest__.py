@@ -28,7 +28,10 @@
         "reports/bodyshop_reports.xml",
         "reports/bodyshop_calculation_templates.xml",
         "data/bodyshop_product_data.xml",
+        "data/bodyshop_checklist_data.xml",
         "reports/bodyshop_work_order_templates.xml",
+        "reports/bodyshop_delivery_templates.xml",
+        "reports/report_invoice_templates.xml",
         "data/mail_template_data.xml",
         "data/mail_template_milestone_data.xml",
         "wizards/bodyshop_intake_wizard_views.xml",
@@ -38,6 +41,7 @@
         "views/bodyshop_workshop_load_views.xml",
         "views/bodyshop_courtesy_booking_views.xml",
         "views/bodyshop_repair_info_views.xml",
+        "views/bodyshop_delivery_views.xml",
         "views/bodyshop_damage_zone_views.xml",
         "views/fleet_vehicle_views.xml",
         "views/res_partner_views.xml",
@@ -52,6 +56,7 @@
         "demo/bodyshop_dossier_demo.xml",
         "demo/bodyshop_calculation_demo.xml",
         "demo/bodyshop_work_demo.xml",
+        "demo/bodyshop_invoice_demo.xml",
     ],
     "assets": {
         "web.assets_tests": [

@@ -5,6 +5,8 @@ from . import bodyshop_ev_triage_mixin
 from . import bodyshop_agreement
 from . import bodyshop_dossier
 from . import bodyshop_dossier_repair
+from . import bodyshop_dossier_invoice
+from . import bodyshop_checklist
 from . import bodyshop_courtesy_booking
 from . import bodyshop_repair_info
 from . import bodyshop_calculation

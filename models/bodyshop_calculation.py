@@ -118,6 +118,16 @@ class BodyshopCalculation(models.Model):
         help="What the paying party approves: every line except the extra "
         "work the customer pays himself, VAT included.",
     )
+    amount_payer_untaxed = fields.Monetary(
+        string="Paying Party's Untaxed Amount",
+        compute="_compute_amounts",
+        store=True,
+    )
+    amount_payer_tax = fields.Monetary(
+        string="Paying Party's VAT",
+        compute="_compute_amounts",
+        store=True,
+    )
     amount_customer_paid = fields.Monetary(
         string="Extra Work (customer)",
         compute="_compute_amounts",
@@ -345,6 +355,8 @@ class BodyshopCalculation(models.Model):
             "amount_tax": tax,
             "amount_total": amount_total,
             "amount_payer": amount_payer,
+            "amount_payer_untaxed": payer_untaxed,
+            "amount_payer_tax": payer_tax,
             "amount_customer_paid": currency.round(amount_total - amount_payer),
         }
 
@@ -391,11 +403,13 @@ class BodyshopCalculation(models.Model):
                 calc._difference_html() if calc.previous_id else False
             )
 
-    def _get_difference(self):
-        """Lines added, removed and changed against the previous version."""
+    def _get_difference(self, other=None):
+        """Lines added, removed and changed against the previous version (or
+        against ``other``, an earlier version)."""
         self.ensure_one()
+        other = self.previous_id if other is None else other
         before = {}
-        for line in self.previous_id.line_ids.filtered(lambda li: not li.display_type):
+        for line in other.line_ids.filtered(lambda li: not li.display_type):
             before.setdefault(line._diff_key(), line)
         added, changed, seen = [], [], set()
         for line in self.line_ids.filtered(lambda li: not li.display_type):

@@ -3,7 +3,7 @@ from datetime import timedelta
 
 from odoo import _, api, fields, models
 from odoo.exceptions import ValidationError
-from odoo.tools import float_compare
+from odoo.tools import float_compare, float_round
 
 from .bodyshop_agreement import LABOUR_TYPES
 
@@ -378,6 +378,33 @@ class BodyshopCalculationLine(models.Model):
             line.purchase_order_names = ", ".join(
                 sorted(set(purchase_lines.order_id.mapped("name")))
             )
+
+    def _invoice_quantities(self):
+        """(quantity, unit price, discount) for an invoice line worth exactly
+        this line's rounded amount: the line's own figures when they give the
+        same amount, else one unit at the line's amount."""
+        self.ensure_one()
+        calc = self.calculation_id
+        if self.line_type == "labour":
+            quantity = self.labour_units / (calc.units_per_hour or 10.0)
+            price = calc._rate_for(self.labour_type)
+        elif self.line_type == "part" and self.nvo_pct:
+            return 1.0, self.price_subtotal, 0.0
+        else:
+            quantity, price = self.quantity, self.price_unit
+        precision = self.env["decimal.precision"]
+        quantity = float_round(
+            quantity,
+            precision_digits=precision.precision_get("Product Unit of Measure"),
+        )
+        price = float_round(
+            price, precision_digits=precision.precision_get("Product Price")
+        )
+        currency = self.currency_id
+        amount = currency.round(quantity * price * (1 - self.discount / 100))
+        if currency.compare_amounts(amount, self.price_subtotal):
+            return 1.0, self.price_subtotal, 0.0
+        return quantity, price, self.discount
 
     @api.model
     def _start_of_today(self):

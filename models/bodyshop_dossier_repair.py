@@ -92,18 +92,6 @@ class BodyshopDossier(models.Model):
         compute="_compute_parts_status",
         search="_search_parts_late",
     )
-    cost_parts = fields.Monetary(
-        string="Parts Cost",
-        compute="_compute_purchase_costs",
-        store=True,
-        help="Confirmed purchases of parts for this dossier.",
-    )
-    cost_sublet = fields.Monetary(
-        string="Sublet Cost",
-        compute="_compute_purchase_costs",
-        store=True,
-        help="Confirmed purchases of sublet work (werk derden) for this dossier.",
-    )
 
     # vehicle-specific repair information
     operation_line_ids = fields.One2many(
@@ -204,31 +192,6 @@ class BodyshopDossier(models.Model):
         )
         positive = (operator == "=") == value
         return [("id", "in" if positive else "not in", dossier_ids)]
-
-    @api.depends(
-        "purchase_order_ids.state",
-        "purchase_order_ids.order_line.price_subtotal",
-        "purchase_order_ids.order_line.bodyshop_calculation_line_id",
-    )
-    def _compute_purchase_costs(self):
-        for dossier in self:
-            parts = sublet = 0.0
-            currency = dossier.currency_id
-            for line in dossier.purchase_order_ids.filtered(
-                lambda po: po.state in ("purchase", "done")
-            ).order_line.filtered(lambda pol: not pol.display_type):
-                amount = line.currency_id._convert(
-                    line.price_subtotal,
-                    currency,
-                    dossier.company_id,
-                    line.order_id.date_approve or fields.Date.context_today(dossier),
-                )
-                if line._bodyshop_is_sublet():
-                    sublet += amount
-                else:
-                    parts += amount
-            dossier.cost_parts = currency.round(parts)
-            dossier.cost_sublet = currency.round(sublet)
 
     @api.depends("vehicle_id.brand_id", "vehicle_id.model_id")
     def _compute_repair_info_ids(self):

@@ -20,6 +20,44 @@ class ResConfigSettings(models.TransientModel):
         related="company_id.bodyshop_default_agreement_id",
         readonly=False,
     )
+    bodyshop_invoice_post = fields.Boolean(
+        related="company_id.bodyshop_invoice_post",
+        readonly=False,
+    )
+    bodyshop_cost_rate_body = fields.Monetary(
+        related="company_id.bodyshop_cost_rate_body",
+        readonly=False,
+        currency_field="company_currency_id",
+    )
+    bodyshop_cost_rate_paint = fields.Monetary(
+        related="company_id.bodyshop_cost_rate_paint",
+        readonly=False,
+        currency_field="company_currency_id",
+    )
+    bodyshop_cost_rate_mechanical = fields.Monetary(
+        related="company_id.bodyshop_cost_rate_mechanical",
+        readonly=False,
+        currency_field="company_currency_id",
+    )
+    bodyshop_cost_rate_electrical = fields.Monetary(
+        related="company_id.bodyshop_cost_rate_electrical",
+        readonly=False,
+        currency_field="company_currency_id",
+    )
+    bodyshop_cost_rate_trim = fields.Monetary(
+        related="company_id.bodyshop_cost_rate_trim",
+        readonly=False,
+        currency_field="company_currency_id",
+    )
+    bodyshop_cost_rate_pdr = fields.Monetary(
+        related="company_id.bodyshop_cost_rate_pdr",
+        readonly=False,
+        currency_field="company_currency_id",
+    )
+    bodyshop_paint_cost_pct = fields.Float(
+        related="company_id.bodyshop_paint_cost_pct",
+        readonly=False,
+    )
     bodyshop_rdw_base_url = fields.Char(
         string="Vehicle Register URL",
         config_parameter="bodyshop.rdw_base_url",

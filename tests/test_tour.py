@@ -1,3 +1,6 @@
+from datetime import timedelta
+
+from odoo import fields
 from odoo.tests import HttpCase, tagged
 from odoo.tests.common import _super_send
 
@@ -209,3 +212,86 @@ class TestBodyshopTours(HttpCase):
             ]
         )
         self.assertEqual(len(mails), 2)  # car received, repair started
+
+    def test_tour_delivery(self):
+        """From a car ready for pickup to the posted invoices."""
+        company = self.env.company
+        if not company.chart_template:
+            self.env["account.chart.template"].try_loading(
+                "nl", company, install_demo=False
+            )
+        company.bodyshop_invoice_post = True
+        insurer = self.env["res.partner"].create(
+            {"name": "Tourverzekeraar N.V.", "is_company": True}
+        )
+        customer = self.env["res.partner"].create({"name": "Tourklant Jansen"})
+        brand = self.env["fleet.vehicle.model.brand"].create({"name": "Tourmerk"})
+        model = self.env["fleet.vehicle.model"].create(
+            {"name": "T1", "brand_id": brand.id}
+        )
+        vehicle = self.env["fleet.vehicle"].create(
+            {
+                "license_plate": "HZ-312-K",
+                "model_id": model.id,
+                "bodyshop_customer_vehicle": True,
+            }
+        )
+        courtesy_car = self.env["fleet.vehicle"].create(
+            {"license_plate": "GX-503-K", "model_id": model.id, "is_courtesy_car": True}
+        )
+        dossier = self.env["bodyshop.dossier"].create(
+            {
+                "customer_id": customer.id,
+                "vehicle_id": vehicle.id,
+                "payer_type": "insurer",
+                "payer_id": insurer.id,
+                "deductible_amount": 150.0,
+                "checkin_date": fields.Datetime.now(),
+            }
+        )
+        calculation = self.env["bodyshop.calculation"].create(
+            {
+                "dossier_id": dossier.id,
+                "line_ids": [
+                    (
+                        0,
+                        0,
+                        {
+                            "line_type": "part",
+                            "name": "Koplamp",
+                            "price_unit": 640.0,
+                        },
+                    )
+                ],
+            }
+        )
+        calculation.action_send()
+        calculation.approval_ids.action_approve()
+        dossier.action_create_final()
+        dossier.current_calculation_id.action_send()
+        dossier.current_calculation_id.approval_ids.action_approve()
+        booking = self.env["bodyshop.courtesy.booking"].create(
+            {
+                "dossier_id": dossier.id,
+                "vehicle_id": courtesy_car.id,
+                "date_end": fields.Datetime.now() + timedelta(days=1),
+            }
+        )
+        booking._hand_over(fields.Datetime.now() - timedelta(hours=1), 1000, "100")
+        dossier.action_start_repair()
+        dossier.action_ready()
+        self.start_tour(
+            f"/odoo/action-bodyshop.bodyshop_dossier_action/{dossier.id}",
+            "bodyshop_delivery_tour",
+            login="admin",
+        )
+        self.assertEqual(booking.state, "returned")
+        self.assertEqual(booking.in_odometer, 1320)
+        self.assertEqual(
+            len(dossier.checklist_line_ids.filtered(lambda c: c.result == "ok")),
+            len(dossier.checklist_line_ids),
+        )
+        invoices = dossier.invoice_ids
+        self.assertEqual(len(invoices), 2)
+        self.assertEqual(set(invoices.mapped("state")), {"posted"})
+        self.assertEqual(dossier.state, "invoiced")

@@ -1,0 +1,678 @@
+from odoo import Command, _, api, fields, models
+from odoo.exceptions import UserError
+from odoo.tools import SQL
+from odoo.tools.misc import formatLang
+
+# Products an invoice line carries per calculation line type: their income
+# accounts and taxes come from Odoo.
+INVOICE_PRODUCTS = {
+    "labour": "bodyshop.product_product_labour",
+    "part": "bodyshop.product_product_part",
+    "paint_material": "bodyshop.product_product_paint_material",
+    "small_parts": "bodyshop.product_product_small_parts",
+    "sublet": "bodyshop.product_product_sublet",
+    "other": "bodyshop.product_product_other",
+    "deductible": "bodyshop.product_product_deductible",
+    "payer_share": "bodyshop.product_product_payer_share",
+}
+
+
+class BodyshopDossier(models.Model):
+    """Delivery, invoicing of the paying party and the customer, margins and
+    the figures the owner reads."""
+
+    _inherit = "bodyshop.dossier"
+
+    # delivery
+    delivery_user_id = fields.Many2one(
+        comodel_name="res.users", string="Delivered By", readonly=True, copy=False
+    )
+    delivery_inspected_by = fields.Char(
+        string="Final Inspection By", readonly=True, copy=False
+    )
+    delivery_odometer = fields.Integer(
+        string="Odometer at Delivery (km)", readonly=True, copy=False
+    )
+    delivered_to = fields.Char(string="Handed To", readonly=True, copy=False)
+    delivery_signature = fields.Binary(
+        string="Customer's Signature", readonly=True, copy=False, attachment=True
+    )
+    delivery_note = fields.Text(readonly=True, copy=False)
+    checklist_line_ids = fields.One2many(
+        comodel_name="bodyshop.dossier.checklist",
+        inverse_name="dossier_id",
+        string="Final Inspection",
+        readonly=True,
+    )
+
+    # invoicing
+    invoiced_calculation_id = fields.Many2one(
+        comodel_name="bodyshop.calculation",
+        string="Last Invoiced Calculation",
+        readonly=True,
+        copy=False,
+        help="The calculation version the invoices so far were made from; a "
+        "later approved supplement is invoiced as the difference.",
+    )
+    can_create_invoices = fields.Boolean(compute="_compute_can_create_invoices")
+
+    # margin (stored, for reporting)
+    amount_invoiced = fields.Monetary(
+        string="Revenue",
+        compute="_compute_margin",
+        store=True,
+        help="Posted invoices and credit notes of the dossier, excluding VAT.",
+    )
+    cost_parts = fields.Monetary(
+        string="Parts Cost",
+        compute="_compute_margin",
+        store=True,
+        help="Parts bought for this dossier: posted vendor bills, or the "
+        "confirmed purchase order while it is not billed.",
+    )
+    cost_sublet = fields.Monetary(
+        string="Sublet Cost",
+        compute="_compute_margin",
+        store=True,
+        help="Sublet work (werk derden) bought for this dossier: posted vendor "
+        "bills, or the confirmed purchase order while it is not billed.",
+    )
+    cost_labour = fields.Monetary(
+        string="Labour Cost",
+        compute="_compute_margin",
+        store=True,
+        help="Sold hours of each labour type at the hourly cost price of Settings.",
+    )
+    cost_paint = fields.Monetary(
+        string="Paint Material Cost",
+        compute="_compute_margin",
+        store=True,
+        help="Paint material sold, at the cost percentage of Settings.",
+    )
+    margin = fields.Monetary(compute="_compute_margin", store=True)
+    margin_percent = fields.Float(
+        string="Margin (%)",
+        compute="_compute_margin",
+        store=True,
+        aggregator="avg",
+        digits=(16, 1),
+    )
+
+    # KPIs (stored, for reporting)
+    repair_cycle_days = fields.Float(
+        compute="_compute_kpis",
+        store=True,
+        aggregator="avg",
+        digits=(16, 1),
+        help="Days from the start to the end of the repair.",
+    )
+    approval_lead_days = fields.Float(
+        string="Approval Lead Time (days)",
+        compute="_compute_kpis",
+        store=True,
+        aggregator="avg",
+        digits=(16, 1),
+        help="Days from sending the first calculation to the paying party's answer.",
+    )
+    has_supplement = fields.Boolean(
+        compute="_compute_kpis",
+        store=True,
+        help="Hidden damage made a supplement necessary.",
+    )
+    supplement_rate = fields.Float(
+        string="Supplement Rate (%)",
+        compute="_compute_kpis",
+        store=True,
+        aggregator="avg",
+        digits=(16, 1),
+    )
+    total_loss_rate = fields.Float(
+        string="Total Loss Rate (%)",
+        compute="_compute_kpis",
+        store=True,
+        aggregator="avg",
+        digits=(16, 1),
+    )
+    repair_amount = fields.Monetary(
+        compute="_compute_kpis",
+        store=True,
+        aggregator="avg",
+        help="Invoiced revenue, or the approved amount before invoicing.",
+    )
+
+    # computes
+
+    @api.depends("state", "current_calculation_id.state", "invoiced_calculation_id")
+    def _compute_can_create_invoices(self):
+        for dossier in self:
+            calculation = dossier.current_calculation_id
+            dossier.can_create_invoices = bool(
+                dossier.state in ("approved", "repair", "ready", "delivered")
+                and calculation.state == "approved"
+                and calculation != dossier.invoiced_calculation_id
+                and (
+                    calculation.calc_type == "final" or dossier.invoiced_calculation_id
+                )
+            )
+
+    def _margin_calculation(self):
+        """The version the margin counts: the invoiced one, else the approved."""
+        self.ensure_one()
+        return self.invoiced_calculation_id or self._approved_calculation()
+
+    @api.depends(
+        "invoice_ids.state",
+        "invoice_ids.amount_untaxed_signed",
+        "purchase_order_ids.state",
+        "purchase_order_ids.order_line.price_subtotal",
+        "purchase_order_ids.order_line.bodyshop_calculation_line_id",
+        "purchase_order_ids.order_line.invoice_lines.parent_state",
+        "purchase_order_ids.order_line.invoice_lines.balance",
+        "invoiced_calculation_id",
+        "calculation_ids.state",
+        "calculation_ids.labour_units",
+        "calculation_ids.amount_paint_material",
+    )
+    def _compute_margin(self):
+        for dossier in self:
+            currency = dossier.currency_id
+            company = dossier.company_id
+            revenue = sum(
+                dossier.invoice_ids.filtered(
+                    lambda m: (
+                        m.state == "posted"
+                        and m.move_type in ("out_invoice", "out_refund")
+                    )
+                ).mapped("amount_untaxed_signed")
+            )
+            parts = sublet = 0.0
+            purchase_lines = dossier.purchase_order_ids.filtered(
+                lambda po: po.state in ("purchase", "done")
+            ).order_line.filtered(lambda pol: not pol.display_type)
+            for line in purchase_lines:
+                bill_lines = line.invoice_lines.filtered(
+                    lambda aml: aml.parent_state == "posted"
+                )
+                if bill_lines:
+                    amount = sum(bill_lines.mapped("balance"))
+                else:
+                    amount = line.currency_id._convert(
+                        line.price_subtotal,
+                        currency,
+                        company,
+                        line.order_id.date_approve
+                        or fields.Date.context_today(dossier),
+                    )
+                if line._bodyshop_is_sublet():
+                    sublet += amount
+                else:
+                    parts += amount
+            calculation = dossier._margin_calculation()
+            labour = paint = 0.0
+            if calculation:
+                per_hour = calculation.units_per_hour or 10.0
+                for line in calculation.line_ids.filtered(
+                    lambda li: not li.display_type and li.line_type == "labour"
+                ):
+                    labour += (
+                        line.labour_units
+                        / per_hour
+                        * company._bodyshop_labour_cost_rate(line.labour_type)
+                    )
+                paint = (
+                    calculation.amount_paint_material
+                    * company.bodyshop_paint_cost_pct
+                    / 100
+                )
+            dossier.amount_invoiced = currency.round(revenue)
+            dossier.cost_parts = currency.round(parts)
+            dossier.cost_sublet = currency.round(sublet)
+            dossier.cost_labour = currency.round(labour)
+            dossier.cost_paint = currency.round(paint)
+            dossier.margin = currency.round(revenue - parts - sublet - labour - paint)
+            dossier.margin_percent = (
+                dossier.margin / revenue * 100
+                if currency.compare_amounts(revenue, 0)
+                else 0.0
+            )
+
+    @api.depends(
+        "repair_start",
+        "repair_end",
+        "state",
+        "amount_invoiced",
+        "approved_amount",
+        "calculation_ids.calc_type",
+        "calculation_ids.state",
+        "calculation_ids.approval_ids.requested_on",
+        "calculation_ids.approval_ids.responded_on",
+    )
+    def _compute_kpis(self):
+        for dossier in self:
+            if dossier.repair_start and dossier.repair_end:
+                delta = dossier.repair_end - dossier.repair_start
+                dossier.repair_cycle_days = round(delta.total_seconds() / 86400, 1)
+            else:
+                dossier.repair_cycle_days = 0.0
+            approvals = dossier.calculation_ids.approval_ids.filtered(
+                "responded_on"
+            ).sorted("requested_on")
+            first = approvals[:1]
+            dossier.approval_lead_days = (
+                round(
+                    (first.responded_on - first.requested_on).total_seconds() / 86400,
+                    1,
+                )
+                if first
+                else 0.0
+            )
+            dossier.has_supplement = any(
+                calc.calc_type == "supplement" and calc.state != "draft"
+                for calc in dossier.calculation_ids
+            )
+            dossier.supplement_rate = 100.0 if dossier.has_supplement else 0.0
+            dossier.total_loss_rate = 100.0 if dossier.state == "total_loss" else 0.0
+            dossier.repair_amount = dossier.amount_invoiced or dossier.approved_amount
+
+    # delivery
+
+    def action_deliver(self):
+        """Open the delivery wizard: final inspection, hand-over."""
+        self.ensure_one()
+        if self.state != "ready":
+            raise UserError(
+                _(
+                    "Dossier %(name)s is %(state)s: only a car that is ready for "
+                    "pickup can be delivered.",
+                    name=self.name,
+                    state=self._state_label(),
+                )
+            )
+        return {
+            "type": "ir.actions.act_window",
+            "name": _("Deliver the Car"),
+            "res_model": "bodyshop.delivery.wizard",
+            "view_mode": "form",
+            "target": "new",
+            "context": {"default_dossier_id": self.id},
+        }
+
+    def action_print_delivery_note(self):
+        return self.env.ref("bodyshop.action_report_delivery_note").report_action(self)
+
+    # invoicing
+
+    def action_create_invoices(self):
+        """Invoice the paying party and the customer from the approved final
+        calculation (or a later approved supplement), as MODEL.md splits it."""
+        self.ensure_one()
+        # One invoicing per dossier at a time: a second request waits here,
+        # then finds the dossier invoiced.
+        self.env.cr.execute(
+            SQL("SELECT id FROM bodyshop_dossier WHERE id = %s FOR UPDATE", self.id)
+        )
+        self.invalidate_recordset(["invoiced_calculation_id", "state"])
+        calculation, previous = self._check_can_invoice()
+        dossier = self.with_company(self.company_id)
+        if previous:
+            payer_lines, customer_lines, untaxed = dossier._supplement_invoice_lines(
+                calculation, previous
+            )
+            deductible = 0.0
+        else:
+            payer_lines, customer_lines = dossier._calculation_invoice_lines(
+                calculation
+            )
+            untaxed = calculation.amount_payer_untaxed
+            deductible = self.deductible_amount
+        invoices_vals = dossier._split_invoices(
+            calculation, payer_lines, customer_lines, untaxed, deductible
+        )
+        if not invoices_vals:
+            raise UserError(
+                _("%(name)s has nothing to invoice.", name=calculation.name)
+            )
+        invoices = self.env["account.move"].create(invoices_vals)
+        self.invoiced_calculation_id = calculation
+        if self.company_id.bodyshop_invoice_post:
+            invoices.action_post()
+        self._message_log(
+            body=_(
+                "Invoices made from %(calculation)s: %(invoices)s.",
+                calculation=calculation.name,
+                invoices=", ".join(
+                    f"{move.partner_id.display_name} "
+                    + formatLang(
+                        self.env, move.amount_total, currency_obj=move.currency_id
+                    )
+                    for move in invoices
+                ),
+            )
+        )
+        return self.action_open_invoices()
+
+    def _check_can_invoice(self):
+        """The calculation to invoice, and the version invoiced before it (for a
+        supplement after the final calculation)."""
+        self.ensure_one()
+        if self.state not in ("approved", "repair", "ready", "delivered"):
+            raise UserError(
+                _(
+                    "Dossier %(name)s is %(state)s: invoices are made from the "
+                    "approval up to the delivery.",
+                    name=self.name,
+                    state=self._state_label(),
+                )
+            )
+        calculation = self.current_calculation_id
+        previous = self.invoiced_calculation_id
+        if calculation and calculation == previous:
+            raise UserError(
+                _(
+                    "%(name)s has been invoiced already; a late addition is a new "
+                    "supplement, invoiced once it is approved.",
+                    name=calculation.name,
+                )
+            )
+        if not calculation or calculation.state != "approved":
+            raise UserError(
+                _(
+                    "Dossier %(name)s: the latest calculation must be approved "
+                    "before it is invoiced.",
+                    name=self.name,
+                )
+            )
+        if not previous and calculation.calc_type != "final":
+            raise UserError(
+                _(
+                    "Dossier %(name)s: invoices are made from the approved final "
+                    "calculation; make the final calculation first.",
+                    name=self.name,
+                )
+            )
+        return calculation, previous
+
+    def _invoice_product(self, kind):
+        return self.env.ref(INVOICE_PRODUCTS[kind])
+
+    def _invoice_line_vals(self, line, name=None, quantity=None, price=None):
+        """Invoice line values for calculation line ``line``: its product (or
+        the line type's), its taxes, exactly its amount."""
+        if quantity is None:
+            quantity, price, discount = line._invoice_quantities()
+        else:
+            discount = 0.0
+        product = line.product_id if line.product_id.sale_ok else False
+        product = product or self._invoice_product(line.line_type)
+        label = name or line.name
+        if line.line_type == "part" and line.part_number and not name:
+            label = f"[{line.part_number}] {label}"
+        return {
+            "product_id": product.id,
+            "name": label,
+            "quantity": quantity,
+            "price_unit": price,
+            "discount": discount,
+            "tax_ids": [Command.set(line.tax_ids.ids)],
+        }
+
+    def _generated_line_vals(self, kind, amount, name):
+        return {
+            "product_id": self._invoice_product(kind).id,
+            "name": name,
+            "quantity": 1.0,
+            "price_unit": amount,
+            "tax_ids": [Command.set(self.company_id.account_sale_tax_id.ids)],
+        }
+
+    def _generated_amounts(self, calculation):
+        """Paint material and small parts computed by the calculation (not
+        entered as lines)."""
+        lines = calculation.line_ids.filtered(lambda li: not li.display_type)
+
+        def manual(line_type):
+            return sum(
+                lines.filtered(lambda li: li.line_type == line_type).mapped(
+                    "price_subtotal"
+                )
+            )
+
+        currency = calculation.currency_id
+        return {
+            "paint_material": currency.round(
+                calculation.amount_paint_material - manual("paint_material")
+            ),
+            "small_parts": currency.round(
+                calculation.amount_small_parts - manual("small_parts")
+            ),
+        }
+
+    def _calculation_invoice_lines(self, calculation):
+        """(paying party's lines, customer-paid lines) of a whole calculation."""
+        lines = calculation.line_ids.filtered(lambda li: not li.display_type)
+        payer = [
+            self._invoice_line_vals(line)
+            for line in lines.filtered(lambda li: not li.customer_paid)
+        ]
+        generated = self._generated_amounts(calculation)
+        for kind, label in (
+            ("paint_material", _("Paint material")),
+            ("small_parts", _("Small parts")),
+        ):
+            if not calculation.currency_id.is_zero(generated[kind]):
+                payer.append(self._generated_line_vals(kind, generated[kind], label))
+        customer = [
+            self._invoice_line_vals(line)
+            for line in lines.filtered(lambda li: li.customer_paid)
+        ]
+        return payer, customer
+
+    def _supplement_invoice_lines(self, calculation, previous):
+        """The difference between an approved supplement and the version that
+        was invoiced: (payer lines, customer lines, payer untaxed amount)."""
+        diff = calculation._get_difference(previous)
+        currency = calculation.currency_id
+        payer, customer = [], []
+        for line in diff["added"]:
+            (customer if line.customer_paid else payer).append(
+                self._invoice_line_vals(line)
+            )
+        for line in diff["removed"]:
+            (customer if line.customer_paid else payer).append(
+                self._invoice_line_vals(
+                    line,
+                    name=_("Removed: %(line)s", line=line.name),
+                    quantity=1.0,
+                    price=-line.price_subtotal,
+                )
+            )
+        for old, new in diff["changed"]:
+            delta = currency.round(new.price_subtotal - old.price_subtotal)
+            if currency.is_zero(delta):
+                continue
+            (customer if new.customer_paid else payer).append(
+                self._invoice_line_vals(
+                    new,
+                    name=_("Changed: %(line)s", line=new.name),
+                    quantity=1.0,
+                    price=delta,
+                )
+            )
+        before = self._generated_amounts(previous)
+        after = self._generated_amounts(calculation)
+        for kind, label in (
+            ("paint_material", _("Paint material (difference)")),
+            ("small_parts", _("Small parts (difference)")),
+        ):
+            delta = currency.round(after[kind] - before[kind])
+            if not currency.is_zero(delta):
+                payer.append(self._generated_line_vals(kind, delta, label))
+        untaxed = currency.round(
+            calculation.amount_payer_untaxed - previous.amount_payer_untaxed
+        )
+        if currency.compare_amounts(untaxed, 0) < 0 or (
+            customer
+            and currency.compare_amounts(
+                calculation.amount_customer_paid, previous.amount_customer_paid
+            )
+            < 0
+        ):
+            raise UserError(
+                _(
+                    "%(name)s lowers the amount invoiced before: make a credit "
+                    "note on the earlier invoice instead.",
+                    name=calculation.name,
+                )
+            )
+        return payer, customer, untaxed
+
+    def _deductible_tax(self):
+        """The sales tax of the deductible, VAT included in the price: the
+        customer pays exactly the deductible."""
+        tax = self.company_id.account_sale_tax_id
+        if not tax or tax.price_include:
+            return tax
+        Tax = self.env["account.tax"].sudo()
+        twin = Tax.search(
+            [
+                ("company_id", "=", self.company_id.id),
+                ("type_tax_use", "=", "sale"),
+                ("amount_type", "=", tax.amount_type),
+                ("amount", "=", tax.amount),
+                ("tax_group_id", "=", tax.tax_group_id.id),
+                ("price_include_override", "=", "tax_included"),
+            ],
+            limit=1,
+        )
+        if not twin:
+            twin = tax.sudo().copy(
+                {
+                    "name": _("%(tax)s (incl.)", tax=tax.name),
+                    "price_include_override": "tax_included",
+                    "description": tax.description,
+                    "invoice_label": tax.invoice_label,
+                }
+            )
+        return twin.sudo(False)
+
+    def _split_invoices(
+        self, calculation, payer_lines, customer_lines, untaxed, deductible
+    ):
+        """Invoice values for the paying party and the customer (MODEL.md):
+        private; payer with deductible line; or, for a VAT-registered customer,
+        the VAT and the deductible to the customer and the rest untaxed to the
+        payer."""
+        currency = calculation.currency_id
+        invoices = []
+        if self.payer_type == "private":
+            invoices.append(
+                ("customer", self.customer_id, payer_lines + customer_lines)
+            )
+        elif not self.customer_vat_liable:
+            if currency.compare_amounts(deductible, 0) > 0:
+                total = calculation.amount_payer
+                if currency.compare_amounts(deductible, total) > 0:
+                    raise UserError(
+                        _(
+                            "Deductible: %(deductible)s is more than the paying "
+                            "party's total of %(total)s.",
+                            deductible=formatLang(
+                                self.env, deductible, currency_obj=currency
+                            ),
+                            total=formatLang(self.env, total, currency_obj=currency),
+                        )
+                    )
+                tax = self._deductible_tax()
+                label = _("Deductible (eigen risico)")
+                payer_lines = payer_lines + [
+                    {
+                        "product_id": self._invoice_product("deductible").id,
+                        "name": _(
+                            "%(label)s paid by %(customer)s",
+                            label=label,
+                            customer=self.customer_id.display_name,
+                        ),
+                        "quantity": 1.0,
+                        "price_unit": -deductible,
+                        "tax_ids": [Command.set(tax.ids)],
+                    }
+                ]
+                customer_lines = [
+                    {
+                        "product_id": self._invoice_product("deductible").id,
+                        "name": label,
+                        "quantity": 1.0,
+                        "price_unit": deductible,
+                        "tax_ids": [Command.set(tax.ids)],
+                    }
+                ] + customer_lines
+            if payer_lines:
+                invoices.append(("payer", self.payer_id, payer_lines))
+            if customer_lines:
+                invoices.append(("customer", self.customer_id, customer_lines))
+        else:
+            share = currency.round(untaxed - deductible)
+            if currency.compare_amounts(share, 0) < 0:
+                raise UserError(
+                    _(
+                        "Deductible: %(deductible)s is more than the amount "
+                        "excluding VAT of %(total)s.",
+                        deductible=formatLang(
+                            self.env, deductible, currency_obj=currency
+                        ),
+                        total=formatLang(self.env, untaxed, currency_obj=currency),
+                    )
+                )
+            share_label = _(
+                "Paid by %(payer)s: repair excluding VAT less the deductible "
+                "(claim %(claim)s)",
+                payer=self.payer_id.display_name,
+                claim=self.claim_number or self.name,
+            )
+            share_line = {
+                "product_id": self._invoice_product("payer_share").id,
+                "name": share_label,
+                "quantity": 1.0,
+                "tax_ids": [Command.clear()],
+            }
+            if payer_lines:
+                customer_lines = (
+                    payer_lines + [dict(share_line, price_unit=-share)] + customer_lines
+                )
+                invoices.append(
+                    ("payer", self.payer_id, [dict(share_line, price_unit=share)])
+                )
+            if customer_lines:
+                invoices.append(("customer", self.customer_id, customer_lines))
+        return [
+            self._invoice_vals(calculation, role, partner, lines)
+            for role, partner, lines in invoices
+        ]
+
+    def _invoice_vals(self, calculation, role, partner, lines):
+        return {
+            "move_type": "out_invoice",
+            "partner_id": partner.id,
+            "company_id": self.company_id.id,
+            "invoice_user_id": self.user_id.id,
+            "invoice_origin": calculation.name,
+            "ref": self.claim_number or self.name,
+            "bodyshop_dossier_id": self.id,
+            "bodyshop_calculation_id": calculation.id,
+            "bodyshop_invoice_role": role,
+            "invoice_line_ids": [Command.create(vals) for vals in lines],
+        }
+
+    def _update_invoiced_state(self):
+        """A delivered dossier whose invoices are all posted is invoiced."""
+        for dossier in self.filtered(lambda d: d.state == "delivered"):
+            invoices = dossier.invoice_ids.filtered(
+                lambda m: m.move_type == "out_invoice" and m.state != "cancel"
+            )
+            if (
+                dossier.invoiced_calculation_id
+                and dossier.invoiced_calculation_id == dossier.current_calculation_id
+                and invoices
+                and all(move.state == "posted" for move in invoices)
+            ):
+                dossier.state = "invoiced"
