@@ -61,5 +61,6 @@ class AccountMove(models.Model):
 
     def _post(self, soft=True):
         posted = super()._post(soft=soft)
-        posted.bodyshop_dossier_id._update_invoiced_state()
+        # The back office posting may have no rights on damage dossiers.
+        posted.sudo().bodyshop_dossier_id._update_invoiced_state()
         return posted

@@ -449,3 +449,30 @@ class TestInvoicing(BodyshopCommon):
             0
         ].decode()
         self.assertNotIn("bodyshop_dossier", html)
+
+    def test_back_office_without_body_shop_rights_posts_the_invoices(self):
+        accountant = self.env["res.users"].create(
+            {
+                "name": "Boekhouder",
+                "login": "bs_accountant",
+                "groups_id": [
+                    Command.set(
+                        [
+                            self.env.ref("base.group_user").id,
+                            self.env.ref("account.group_account_invoice").id,
+                        ]
+                    )
+                ],
+            }
+        )
+        self.company.bodyshop_invoice_post = False
+        dossier = self._ready_dossier()
+        wizard = self.env["bodyshop.delivery.wizard"].create({"dossier_id": dossier.id})
+        wizard.line_ids.result = "ok"
+        wizard.action_confirm()
+        dossier.action_create_invoices()
+        invoices = dossier.invoice_ids
+        invoices.with_user(accountant).action_post()
+        self.assertEqual(set(invoices.mapped("state")), {"posted"})
+        self.assertEqual(dossier.state, "invoiced")
+        self.assertTrue(dossier.amount_invoiced)
