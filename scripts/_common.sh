@@ -92,6 +92,31 @@ run_tests() {
     fi
 }
 
+# Update bodyshop (-u) on a database with data and check that every dossier,
+# calculation, line, approval, booking and invoice is still there, unchanged
+# in number and amounts: check_upgrade DB ADDONS_FOLDER LOG
+check_upgrade() {
+    local db=$1 folder=$2 log=$3 before after
+    local query="SELECT (SELECT count(*) FROM bodyshop_dossier) || ' dossiers, '
+        || (SELECT count(*) FROM bodyshop_calculation) || ' calculations ('
+        || (SELECT coalesce(sum(amount_total), 0) FROM bodyshop_calculation) || '), '
+        || (SELECT count(*) FROM bodyshop_calculation_line) || ' lines, '
+        || (SELECT count(*) FROM bodyshop_approval) || ' approvals, '
+        || (SELECT count(*) FROM bodyshop_courtesy_booking) || ' bookings, '
+        || (SELECT count(*) FROM account_move WHERE bodyshop_dossier_id IS NOT NULL)
+        || ' invoices (' || (SELECT coalesce(sum(amount_total), 0) FROM account_move
+            WHERE bodyshop_dossier_id IS NOT NULL) || ')'"
+    before=$(psql -d "$db" -Atc "$query") || die "could not count the records of $db"
+    python3 -m odoo -d "$db" --addons-path="$ODOO_ADDONS,$folder" \
+        -u bodyshop --stop-after-init --no-http --log-level=info \
+        --logfile="$log" || die "updating bodyshop in $db failed (log: $log)"
+    check_log "$log" "module update (-u bodyshop)"
+    after=$(psql -d "$db" -Atc "$query") || die "could not count the records of $db"
+    echo "before: $before"
+    echo "after:  $after"
+    [ "$before" = "$after" ] || die "the module update changed the data"
+}
+
 run_lint() {
     local repo=$1 folder=$2
     (cd "$repo" && ruff check . && ruff format --check .) || die "ruff found problems"
