@@ -15,6 +15,7 @@ from . import bodyshop_approval
 from . import bodyshop_workshop_load
 from . import fleet_vehicle
 from . import ir_attachment
+from . import ir_sequence
 from . import purchase_order
 from . import account_move
 from . import res_partner

@@ -58,7 +58,18 @@ class BodyshopCourtesyBooking(models.Model):
     date_start = fields.Datetime(
         string="From", required=True, tracking=True, default=fields.Datetime.now
     )
-    date_end = fields.Datetime(string="Until", required=True, tracking=True)
+    date_end = fields.Datetime(
+        string="Until",
+        required=True,
+        tracking=True,
+        default=lambda self: fields.Datetime.add(fields.Datetime.now(), days=3),
+    )
+    is_overdue = fields.Boolean(
+        string="Overdue",
+        compute="_compute_is_overdue",
+        search="_search_is_overdue",
+        help="Handed over and not back although the booking has ended.",
+    )
     state = fields.Selection(
         selection=BOOKING_STATES,
         default="reserved",
@@ -74,19 +85,25 @@ class BodyshopCourtesyBooking(models.Model):
     )
     availability_info = fields.Char(compute="_compute_available_vehicle_ids")
     out_date = fields.Datetime(string="Handed Over On", readonly=True, copy=False)
-    out_odometer = fields.Float(string="Odometer Out", readonly=True, copy=False)
+    out_odometer = fields.Float(
+        string="Odometer Out", readonly=True, copy=False, digits=(16, 0)
+    )
     out_fuel_level = fields.Selection(
         selection=FUEL_LEVELS, string="Fuel/Charge Out", readonly=True, copy=False
     )
     out_note = fields.Text(string="Hand-over Note", readonly=True, copy=False)
     in_date = fields.Datetime(string="Returned On", readonly=True, copy=False)
-    in_odometer = fields.Float(string="Odometer In", readonly=True, copy=False)
+    in_odometer = fields.Float(
+        string="Odometer In", readonly=True, copy=False, digits=(16, 0)
+    )
     in_fuel_level = fields.Selection(
         selection=FUEL_LEVELS, string="Fuel/Charge In", readonly=True, copy=False
     )
     in_new_damage = fields.Boolean(string="New Damage", readonly=True, copy=False)
     in_note = fields.Text(string="Return Note", readonly=True, copy=False)
-    distance = fields.Float(string="Distance Driven", compute="_compute_distance")
+    distance = fields.Float(
+        string="Distance Driven", compute="_compute_distance", digits=(16, 0)
+    )
 
     _sql_constraints = [
         (
@@ -109,6 +126,22 @@ class BodyshopCourtesyBooking(models.Model):
                     None, [booking.vehicle_id.license_plate, booking.dossier_id.name]
                 )
             )
+
+    @api.depends("state", "date_end")
+    def _compute_is_overdue(self):
+        now = fields.Datetime.now()
+        for booking in self:
+            booking.is_overdue = bool(
+                booking.state == "out" and booking.date_end and booking.date_end < now
+            )
+
+    def _search_is_overdue(self, operator, value):
+        if operator not in ("=", "!=") or not isinstance(value, bool):
+            raise UserError(_("Unsupported search on overdue bookings."))
+        domain = [("state", "=", "out"), ("date_end", "<", fields.Datetime.now())]
+        if (operator == "=") == value:
+            return domain
+        return ["!", "&", *domain]
 
     @api.depends("out_odometer", "in_odometer", "state")
     def _compute_distance(self):

@@ -100,7 +100,7 @@ class BodyshopDossier(models.Model):
         string="Operations",
         domain=[
             ("display_type", "=", False),
-            ("line_type", "in", ("labour", "part")),
+            ("line_type", "=", "labour"),
             ("calculation_id.is_latest", "=", True),
         ],
     )
@@ -330,7 +330,10 @@ class BodyshopDossier(models.Model):
             self.planned_start_date
             and self.planned_start_date >= fields.Date.context_today(self)
         ):
-            vals["date_planned"] = fields.Datetime.to_datetime(self.planned_start_date)
+            # Needed on the planned start day, in the morning.
+            vals["date_planned"] = fields.Datetime.to_datetime(
+                self.planned_start_date
+            ).replace(hour=7)
         return vals
 
     # actions: check-in, repair, ready
@@ -514,8 +517,13 @@ class BodyshopDossier(models.Model):
         action = self.env["ir.actions.act_window"]._for_xml_id(
             "bodyshop.bodyshop_courtesy_booking_action"
         )
-        action["domain"] = [("dossier_id", "=", self.id)]
         action["context"] = {"default_dossier_id": self.id}
+        bookings = self.courtesy_booking_ids
+        if len(bookings) == 1:
+            action.update(views=[(False, "form")], view_mode="form", res_id=bookings.id)
+            return action
+        action["domain"] = [("dossier_id", "=", self.id)]
+        action["views"] = [(False, "list"), (False, "form"), (False, "calendar")]
         action["view_mode"] = "list,form,calendar"
         return action
 

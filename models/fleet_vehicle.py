@@ -60,6 +60,21 @@ class FleetVehicle(models.Model):
         inverse_name="vehicle_id",
         string="Courtesy Car Bookings",
     )
+    bodyshop_courtesy_state = fields.Selection(
+        selection=[
+            ("free", "Free"),
+            ("reserved", "Reserved"),
+            ("out", "Handed Over"),
+            ("overdue", "Overdue"),
+        ],
+        string="Courtesy Car Status",
+        compute="_compute_bodyshop_courtesy_state",
+    )
+    bodyshop_courtesy_booking_id = fields.Many2one(
+        comodel_name="bodyshop.courtesy.booking",
+        string="Current or Next Booking",
+        compute="_compute_bodyshop_courtesy_state",
+    )
     bodyshop_dossier_ids = fields.One2many(
         comodel_name="bodyshop.dossier",
         inverse_name="vehicle_id",
@@ -80,6 +95,28 @@ class FleetVehicle(models.Model):
                         "shop's own fleet can be a courtesy car.",
                         car=vehicle.display_name,
                     )
+                )
+
+    def _compute_bodyshop_courtesy_state(self):
+        bookings = self.env["bodyshop.courtesy.booking"].search(
+            [
+                ("vehicle_id", "in", self.filtered("is_courtesy_car").ids),
+                ("state", "in", ("reserved", "out")),
+            ],
+            order="date_start",
+        )
+        for vehicle in self:
+            mine = bookings.filtered(lambda b, v=vehicle: b.vehicle_id == v)
+            out = mine.filtered(lambda b: b.state == "out")[:1]
+            booking = out or mine[:1]
+            vehicle.bodyshop_courtesy_booking_id = booking
+            if out:
+                vehicle.bodyshop_courtesy_state = "overdue" if out.is_overdue else "out"
+            elif booking:
+                vehicle.bodyshop_courtesy_state = "reserved"
+            else:
+                vehicle.bodyshop_courtesy_state = (
+                    "free" if vehicle.is_courtesy_car else False
                 )
 
     @api.depends("fuel_type")

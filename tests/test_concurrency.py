@@ -201,3 +201,60 @@ class TestConcurrency(TransactionCase):
             self.assertEqual(
                 sorted(invoices.mapped("bodyshop_invoice_role")), ["customer", "payer"]
             )
+
+    def test_first_dossiers_of_a_year_at_once(self):
+        """The first two dossiers of a new year, made at the same moment, get
+        different numbers (the second is retried, as Odoo retries requests)."""
+        with self._env() as env:
+            customer = env["res.partner"].create({"name": "Klant jaarwisseling"})
+            brand = env["fleet.vehicle.model.brand"].create({"name": "Jaarwissel"})
+            model = env["fleet.vehicle.model"].create(
+                {"name": "J", "brand_id": brand.id}
+            )
+            vehicle = env["fleet.vehicle"].create(
+                {
+                    "license_plate": "TZ-953-B",
+                    "model_id": model.id,
+                    "bodyshop_customer_vehicle": True,
+                }
+            )
+            env.cr.commit()  # pylint: disable=invalid-commit
+            ids = {"customer": customer.id, "vehicle": vehicle.id}
+        year = 2091
+        self.addCleanup(
+            self._cleanup_year, year, vehicle.id, customer.id, model.id, brand.id
+        )
+
+        def create(env):
+            env["bodyshop.dossier"].create(
+                {
+                    "customer_id": ids["customer"],
+                    "vehicle_id": ids["vehicle"],
+                    "payer_type": "private",
+                    "intake_date": f"{year}-01-02 08:00:00",
+                }
+            )
+
+        outcome = self._race(create)
+        self.assertIsInstance(outcome["first_try"], RETRIED_ERRORS)
+        self.assertEqual(outcome["retry"], "committed")
+        with self._env() as env:
+            names = (
+                env["bodyshop.dossier"]
+                .search([("name", "=like", f"SD{year}/%")])
+                .mapped("name")
+            )
+            self.assertEqual(sorted(names), [f"SD{year}/00001", f"SD{year}/00002"])
+
+    def _cleanup_year(self, year, vehicle_id, customer_id, model_id, brand_id):
+        with self._env() as env:
+            cr = env.cr
+            cr.execute(
+                SQL("DELETE FROM bodyshop_dossier WHERE name LIKE %s", f"SD{year}/%")
+            )
+            sequence = env.ref("bodyshop.seq_bodyshop_dossier")
+            env["ir.sequence.date_range"].search(
+                [("sequence_id", "=", sequence.id), ("date_from", "=", f"{year}-01-01")]
+            ).unlink()
+            cr.commit()  # pylint: disable=invalid-commit
+        self._cleanup(0, vehicle_id, [customer_id], model_id, brand_id)

@@ -114,6 +114,11 @@ class TestCourtesyCar(BodyshopCommon):
         # Booked for later, before the first customer was late.
         later = self._book(self.other_dossier, start=0, end=2)
         booking._hand_over(_day(-5), 12000, "100")
+        # Its booking ended yesterday: overdue, on the booking and the car.
+        self.assertTrue(booking.is_overdue)
+        self.assertEqual(self.courtesy_car.bodyshop_courtesy_state, "overdue")
+        self.assertEqual(self.second_car.bodyshop_courtesy_state, "free")
+        self.assertIn(booking, self.Booking.search([("is_overdue", "=", True)]))
         with self.assertRaisesRegex(UserError, "still out with dossier"):
             later._hand_over(_day(0), 12000, "100")
         self.assertEqual(later.state, "reserved")

@@ -515,7 +515,8 @@ class TestWorkPreparation(BodyshopCommon):
             {"oem_instruction": "replace_only", "repair_info_id": for_model.id}
         )
         self.dossier.invalidate_recordset(["oem_coverage"])
-        self.assertEqual(self.dossier.oem_coverage, "1 of 2 operations")
+        # Labour operations count; the parts are not operations.
+        self.assertEqual(self.dossier.oem_coverage, "1 of 1 operations")
 
     def test_work_order_pdf(self):
         self._approve()

@@ -36,6 +36,7 @@ class BodyshopCheckinWizard(models.TransientModel):
         help="Damage that was not there at intake (not part of this claim).",
     )
     note = fields.Text(
+        string="Check-in Note",
         help="What was found: new damage, missing items, warning lamps...",
     )
     photo_ids = fields.Many2many(
