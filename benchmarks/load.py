@@ -8,6 +8,7 @@ dossiers in the database: none lost, none duplicated. Loopback only.
 """
 
 import os
+import shutil
 import signal
 import socket
 import statistics
@@ -168,11 +169,13 @@ def main():
     port = free_port()
     url = f"http://127.0.0.1:{port}"
     log = f"/tmp/bodyshop-load-{os.getpid()}.log"
+    # The odoo script, not "python -m odoo": the prefork server starts its
+    # long-polling process again from its own command line.
+    odoo_bin = shutil.which("odoo")
+    command = [odoo_bin] if odoo_bin else [sys.executable, "-m", "odoo"]
     server = subprocess.Popen(
         [
-            sys.executable,
-            "-m",
-            "odoo",
+            *command,
             "-d",
             args.db,
             f"--addons-path={args.addons_path}",
