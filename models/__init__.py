@@ -13,6 +13,7 @@ from . import bodyshop_calculation
 from . import bodyshop_calculation_line
 from . import bodyshop_approval
 from . import bodyshop_workshop_load
+from . import bodyshop_kpi_report
 from . import fleet_vehicle
 from . import ir_attachment
 from . import ir_sequence

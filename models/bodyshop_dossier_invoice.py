@@ -119,26 +119,6 @@ class BodyshopDossier(models.Model):
         store=True,
         help="Hidden damage made a supplement necessary.",
     )
-    supplement_rate = fields.Float(
-        string="Supplement Rate (%)",
-        compute="_compute_kpis",
-        store=True,
-        aggregator="avg",
-        digits=(16, 1),
-    )
-    total_loss_rate = fields.Float(
-        string="Total Loss Rate (%)",
-        compute="_compute_kpis",
-        store=True,
-        aggregator="avg",
-        digits=(16, 1),
-    )
-    repair_amount = fields.Monetary(
-        compute="_compute_kpis",
-        store=True,
-        aggregator="avg",
-        help="Invoiced revenue, or the approved amount before invoicing.",
-    )
 
     # computes
 
@@ -239,9 +219,6 @@ class BodyshopDossier(models.Model):
     @api.depends(
         "repair_start",
         "repair_end",
-        "state",
-        "amount_invoiced",
-        "approved_amount",
         "calculation_ids.calc_type",
         "calculation_ids.state",
         "calculation_ids.approval_ids.requested_on",
@@ -270,9 +247,6 @@ class BodyshopDossier(models.Model):
                 calc.calc_type == "supplement" and calc.state != "draft"
                 for calc in dossier.calculation_ids
             )
-            dossier.supplement_rate = 100.0 if dossier.has_supplement else 0.0
-            dossier.total_loss_rate = 100.0 if dossier.state == "total_loss" else 0.0
-            dossier.repair_amount = dossier.amount_invoiced or dossier.approved_amount
 
     # delivery
 
@@ -355,6 +329,14 @@ class BodyshopDossier(models.Model):
         """The calculation to invoice, and the version invoiced before it (for a
         supplement after the final calculation)."""
         self.ensure_one()
+        if self.state == "invoiced":
+            raise UserError(
+                _(
+                    "Dossier %(name)s has been invoiced already (see its "
+                    "invoices); a late addition is a new supplement.",
+                    name=self.name,
+                )
+            )
         if self.state not in ("approved", "repair", "ready", "delivered"):
             raise UserError(
                 _(
@@ -549,8 +531,6 @@ class BodyshopDossier(models.Model):
                 {
                     "name": _("%(tax)s (incl.)", tax=tax.name),
                     "price_include_override": "tax_included",
-                    "description": tax.description,
-                    "invoice_label": tax.invoice_label,
                 }
             )
         return twin.sudo(False)

@@ -18,6 +18,7 @@ MODELS = [
     "bodyshop.repair.info",
     "bodyshop.checklist.item",
     "bodyshop.dossier.checklist",
+    "bodyshop.kpi.report",
 ]
 OPERATIONS = ("read", "create", "write", "unlink")
 # Rights of the Body Shop User and Manager per model, as "rcwd" letters
@@ -34,6 +35,7 @@ EXPECTED = {
     "bodyshop.repair.info": ("rcw", "rcwd"),
     "bodyshop.checklist.item": ("r", "rcwd"),
     "bodyshop.dossier.checklist": ("rcw", "rcwd"),
+    "bodyshop.kpi.report": ("", "r"),
 }
 LETTERS = {"read": "r", "create": "c", "write": "w", "unlink": "d"}
 

@@ -317,28 +317,49 @@ class TestInvoicing(BodyshopCommon):
                 "repair_start": now - timedelta(days=3),
                 "repair_end": now - timedelta(days=1),
                 "delivery_date": now,
+                "state": "delivered",
             }
         )
+        quick.action_create_invoices()
         self.assertEqual(quick.key_to_key_days, 4)
         self.assertEqual(quick.repair_cycle_days, 2.0)
         self.assertFalse(quick.has_supplement)
         with_supplement = self._final_dossier([self._part("Scherm", 300.0)])
+        with_supplement.write(
+            {"checkin_date": now, "intake_date": now - timedelta(days=2)}
+        )
+        with_supplement.action_start_repair()
         with_supplement.action_create_supplement()
         self._approve(with_supplement.current_calculation_id)
         self.assertTrue(with_supplement.has_supplement)
         total_loss = self._create_dossier()
         total_loss.action_total_loss()
-        dossiers = quick | with_supplement | total_loss
-        (data,) = self.env["bodyshop.dossier"]._read_group(
-            [("id", "in", dossiers.ids)],
+        still_open = self._create_dossier()
+        dossiers = quick | with_supplement | total_loss | still_open
+        self.env.flush_all()
+        Report = self.env["bodyshop.kpi.report"]
+        (data,) = Report._read_group(
+            [("dossier_id", "in", dossiers.ids)],
             [],
-            ["supplement_rate:avg", "total_loss_rate:avg", "__count"],
+            [
+                "key_to_key_days:avg",
+                "repair_cycle_days:avg",
+                "supplement_rate:avg",
+                "total_loss_rate:avg",
+                "repair_amount:avg",
+                "__count",
+            ],
         )
-        supplement_rate, total_loss_rate, count = data
-        self.assertEqual(count, 3)
-        self.assertAlmostEqual(supplement_rate, 100 / 3, places=1)
-        self.assertAlmostEqual(total_loss_rate, 100 / 3, places=1)
-        self.assertGreaterEqual(quick.approval_lead_days, 0.0)
+        key_to_key, cycle, supplement_rate, total_loss_rate, amount, count = data
+        self.assertEqual(count, 4)
+        # Averages over the dossiers a figure applies to, not over all four.
+        self.assertEqual(key_to_key, 4.0)  # only the delivered car
+        self.assertEqual(cycle, 2.0)
+        self.assertEqual(supplement_rate, 50.0)  # 1 of the 2 repaired cars
+        self.assertEqual(total_loss_rate, 50.0)  # 1 of the 2 closed dossiers
+        self.assertAlmostEqual(amount, 200.0, places=2)  # invoiced, excl. VAT
+        approval = Report.search([("dossier_id", "=", quick.id)]).approval_lead_days
+        self.assertGreaterEqual(approval, 0.0)
 
     # delivery
 

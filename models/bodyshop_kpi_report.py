@@ -1,0 +1,119 @@
+from odoo import fields, models, tools
+from odoo.tools import SQL
+
+from .bodyshop_dossier import PAYER_TYPES, STATES
+
+
+class BodyshopKpiReport(models.Model):
+    """Key figures per dossier. A figure that does not apply to a dossier
+    (a car not delivered yet has no key-to-key days) is empty, so that the
+    averages count only the dossiers it applies to."""
+
+    _name = "bodyshop.kpi.report"
+    _description = "Body Shop Key Figures"
+    _auto = False
+    _order = "intake_date desc"
+    _rec_name = "dossier_id"
+
+    dossier_id = fields.Many2one(comodel_name="bodyshop.dossier", readonly=True)
+    company_id = fields.Many2one(comodel_name="res.company", readonly=True)
+    currency_id = fields.Many2one(comodel_name="res.currency", readonly=True)
+    user_id = fields.Many2one(
+        comodel_name="res.users", string="Damage Manager", readonly=True
+    )
+    payer_id = fields.Many2one(
+        comodel_name="res.partner", string="Paying Party", readonly=True
+    )
+    payer_type = fields.Selection(
+        selection=PAYER_TYPES, string="Paying Party Type", readonly=True
+    )
+    state = fields.Selection(selection=STATES, string="Status", readonly=True)
+    intake_date = fields.Datetime(readonly=True)
+    delivery_date = fields.Datetime(readonly=True)
+    key_to_key_days = fields.Float(
+        string="Key-to-key Days",
+        readonly=True,
+        aggregator="avg",
+        digits=(16, 1),
+        help="Calendar days from intake to delivery, of the delivered cars.",
+    )
+    repair_cycle_days = fields.Float(
+        readonly=True,
+        aggregator="avg",
+        digits=(16, 1),
+        help="Days from the start to the end of the repair, of the repaired cars.",
+    )
+    approval_lead_days = fields.Float(
+        string="Approval Lead Time (days)",
+        readonly=True,
+        aggregator="avg",
+        digits=(16, 1),
+        help="Days from sending the first calculation to the paying party's answer.",
+    )
+    supplement_rate = fields.Float(
+        string="Supplement Rate (%)",
+        readonly=True,
+        aggregator="avg",
+        digits=(16, 1),
+        help="Of the cars that went into repair, the share that needed a supplement.",
+    )
+    total_loss_rate = fields.Float(
+        string="Total Loss Rate (%)",
+        readonly=True,
+        aggregator="avg",
+        digits=(16, 1),
+        help="Of the closed dossiers (delivered, invoiced or total loss), the "
+        "share that was a total loss.",
+    )
+    repair_amount = fields.Monetary(
+        readonly=True,
+        aggregator="avg",
+        help="Invoiced revenue excluding VAT, of the invoiced dossiers.",
+    )
+
+    def init(self):
+        tools.drop_view_if_exists(self.env.cr, self._table)
+        self.env.cr.execute(
+            SQL(
+                """
+                CREATE OR REPLACE VIEW %s AS (
+                SELECT d.id,
+                       d.id AS dossier_id,
+                       d.company_id,
+                       c.currency_id,
+                       d.user_id,
+                       d.payer_id,
+                       d.payer_type,
+                       d.state,
+                       d.intake_date,
+                       d.delivery_date,
+                       CASE WHEN d.delivery_date IS NOT NULL
+                            THEN d.key_to_key_days END AS key_to_key_days,
+                       CASE WHEN d.repair_start IS NOT NULL
+                             AND d.repair_end IS NOT NULL
+                            THEN d.repair_cycle_days END AS repair_cycle_days,
+                       (SELECT round(EXTRACT(EPOCH FROM a.responded_on - a.requested_on)
+                                     / 86400, 1)
+                          FROM bodyshop_approval a
+                          JOIN bodyshop_calculation calc ON calc.id = a.calculation_id
+                         WHERE calc.dossier_id = d.id
+                           AND a.responded_on IS NOT NULL
+                         ORDER BY a.requested_on, a.id
+                         LIMIT 1) AS approval_lead_days,
+                       CASE WHEN d.state IN ('repair', 'ready', 'delivered', 'invoiced')
+                            THEN CASE WHEN d.has_supplement THEN 100.0 ELSE 0.0 END
+                       END AS supplement_rate,
+                       CASE WHEN d.state IN ('delivered', 'invoiced', 'total_loss')
+                            THEN CASE WHEN d.state = 'total_loss'
+                                      THEN 100.0 ELSE 0.0 END
+                       END AS total_loss_rate,
+                       CASE WHEN d.amount_invoiced <> 0
+                            THEN d.amount_invoiced END AS repair_amount
+                  FROM bodyshop_dossier d
+                  JOIN res_company c ON c.id = d.company_id
+                 WHERE d.active AND d.state <> 'cancelled'
+                )
+                """,
+                SQL.identifier(self._table),
+            )
+        )
