@@ -90,6 +90,13 @@ class BodyshopDossier(models.Model):
         help="Paint material sold, at the cost percentage of Settings.",
     )
     margin = fields.Monetary(compute="_compute_margin", store=True)
+    cost_incomplete = fields.Boolean(
+        string="Purchase Cost Missing",
+        compute="_compute_margin",
+        store=True,
+        help="Parts or sublet work were sold but nothing was bought for this "
+        "dossier: the margin lacks their cost.",
+    )
     margin_percent = fields.Float(
         string="Margin (%)",
         compute="_compute_margin",
@@ -204,6 +211,15 @@ class BodyshopDossier(models.Model):
                     * company.bodyshop_paint_cost_pct
                     / 100
                 )
+            sold_bought_in = (
+                calculation.amount_parts + calculation.amount_sublet
+                if calculation
+                else 0.0
+            )
+            dossier.cost_incomplete = bool(
+                currency.compare_amounts(sold_bought_in, 0) > 0
+                and currency.is_zero(parts + sublet)
+            )
             dossier.amount_invoiced = currency.round(revenue)
             dossier.cost_parts = currency.round(parts)
             dossier.cost_sublet = currency.round(sublet)

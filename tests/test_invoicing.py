@@ -286,11 +286,14 @@ class TestInvoicing(BodyshopCommon):
                 self._part("Bumper", 500.0, vendor_id=supplier.id),
             ]
         )
+        # Sold, not bought yet: the margin says its cost is missing.
+        self.assertTrue(dossier.cost_incomplete)
         dossier.action_order_parts()
         order = dossier.purchase_order_ids
         order.order_line.price_unit = 300.0
         order.button_confirm()
         self.assertEqual(dossier.cost_parts, 300.0)
+        self.assertFalse(dossier.cost_incomplete)
         order.order_line.qty_received = 1
         order.action_create_invoice()
         bill = order.invoice_ids
