@@ -113,14 +113,6 @@ class BodyshopDossier(models.Model):
         digits=(16, 1),
         help="Days from the start to the end of the repair.",
     )
-    approval_lead_days = fields.Float(
-        string="Approval Lead Time (days)",
-        compute="_compute_kpis",
-        store=True,
-        aggregator="avg",
-        digits=(16, 1),
-        help="Days from sending the first calculation to the paying party's answer.",
-    )
     has_supplement = fields.Boolean(
         compute="_compute_kpis",
         store=True,
@@ -237,8 +229,6 @@ class BodyshopDossier(models.Model):
         "repair_end",
         "calculation_ids.calc_type",
         "calculation_ids.state",
-        "calculation_ids.approval_ids.requested_on",
-        "calculation_ids.approval_ids.responded_on",
     )
     def _compute_kpis(self):
         for dossier in self:
@@ -247,18 +237,6 @@ class BodyshopDossier(models.Model):
                 dossier.repair_cycle_days = round(delta.total_seconds() / 86400, 1)
             else:
                 dossier.repair_cycle_days = 0.0
-            approvals = dossier.calculation_ids.approval_ids.filtered(
-                "responded_on"
-            ).sorted("requested_on")
-            first = approvals[:1]
-            dossier.approval_lead_days = (
-                round(
-                    (first.responded_on - first.requested_on).total_seconds() / 86400,
-                    1,
-                )
-                if first
-                else 0.0
-            )
             dossier.has_supplement = any(
                 calc.calc_type == "supplement" and calc.state != "draft"
                 for calc in dossier.calculation_ids

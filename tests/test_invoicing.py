@@ -361,8 +361,17 @@ class TestInvoicing(BodyshopCommon):
         self.assertEqual(supplement_rate, 50.0)  # 1 of the 2 repaired cars
         self.assertEqual(total_loss_rate, 50.0)  # 1 of the 2 closed dossiers
         self.assertAlmostEqual(amount, 200.0, places=2)  # invoiced, excl. VAT
+        # The insurer answered the first calculation two days after it was sent.
+        first = quick.calculation_ids.approval_ids.sorted("id")[0]
+        first.requested_on = first.responded_on - timedelta(days=2)
+        self.env.flush_all()
+        Report.invalidate_model()
         approval = Report.search([("dossier_id", "=", quick.id)]).approval_lead_days
-        self.assertGreaterEqual(approval, 0.0)
+        self.assertEqual(approval, 2.0)
+        # A dossier whose calculation was never answered counts for nothing.
+        self.assertFalse(
+            Report.search([("dossier_id", "=", still_open.id)]).approval_lead_days
+        )
 
     # delivery
 
