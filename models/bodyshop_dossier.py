@@ -694,9 +694,7 @@ class BodyshopDossier(models.Model):
                 _(
                     "Dossier %(name)s is %(state)s and can no longer be cancelled.",
                     name=self.name,
-                    state=dict(self._fields["state"]._description_selection(self.env))[
-                        self.state
-                    ],
+                    state=self._state_label(),
                 )
             )
 
@@ -912,6 +910,11 @@ class BodyshopDossier(models.Model):
         self.filtered(
             lambda d: d.state in ("intake", "calculation", "approval", "approved")
         ).write({"state": state})
+
+    def _state_label(self):
+        """The dossier's state as the user reads it."""
+        self.ensure_one()
+        return dict(self._fields["state"]._description_selection(self.env))[self.state]
 
     def _photo_phase_for_state(self):
         self.ensure_one()

@@ -455,10 +455,6 @@ class BodyshopDossier(models.Model):
         self.write({"state": "repair", "repair_end": False})
         return True
 
-    def _state_label(self):
-        self.ensure_one()
-        return dict(self._fields["state"]._description_selection(self.env))[self.state]
-
     # actions: courtesy car
 
     def action_cancel(self):
