@@ -1,5 +1,6 @@
 from . import res_company
 from . import res_config_settings
+from . import bodyshop_guard_mixin
 from . import bodyshop_damage_zone
 from . import bodyshop_ev_triage_mixin
 from . import bodyshop_agreement

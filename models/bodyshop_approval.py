@@ -1,7 +1,11 @@
+import math
+
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError, ValidationError
 from odoo.tools import SQL
 from odoo.tools.misc import formatLang
+
+from .bodyshop_guard_mixin import MAX_NUMBER
 
 APPROVAL_CHANNELS = [
     ("email", "E-mail"),
@@ -20,8 +24,17 @@ APPROVAL_STATES = [
 class BodyshopApproval(models.Model):
     _name = "bodyshop.approval"
     _description = "Approval Request"
+    _inherit = ["bodyshop.guard.mixin"]
     _order = "requested_on desc, id desc"
     _check_company_auto = True
+    # MODEL.md, "Fields the workflow owns".
+    _bodyshop_workflow_fields = (
+        "state",
+        "approved_amount",
+        "responded_on",
+        "responded_by",
+        "calculation_id",
+    )
 
     calculation_id = fields.Many2one(
         comodel_name="bodyshop.calculation",
@@ -85,6 +98,19 @@ class BodyshopApproval(models.Model):
             if approval.currency_id.compare_amounts(approval.approved_amount, 0) < 0:
                 raise ValidationError(_("Approved Amount cannot be negative."))
 
+    # CRUD
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        if not self.env.su:
+            raise UserError(
+                _(
+                    "An approval request is made by sending the calculation to "
+                    "the paying party."
+                )
+            )
+        return super().create(vals_list)
+
     # actions (callable from code and RPC; the response wizard wraps them)
 
     def action_approve(self, amount=None, reference=None, responded_by=None, note=None):
@@ -93,7 +119,10 @@ class BodyshopApproval(models.Model):
         self._check_can_respond()
         requested = self.calculation_id.amount_payer
         currency = self.currency_id
-        amount = requested if amount is None else amount
+        if amount is None:
+            amount = requested
+        else:
+            amount = self._parse_amount(amount)
         if currency.compare_amounts(amount, 0) <= 0:
             raise UserError(
                 _("Approved Amount: give the amount the paying party approved.")
@@ -118,6 +147,18 @@ class BodyshopApproval(models.Model):
         self._check_can_respond()
         self._do_respond("rejected", 0.0, reference, responded_by, note)
         return True
+
+    def _parse_amount(self, amount):
+        """An amount given over RPC: a finite number of money."""
+        try:
+            amount = float(amount) if not isinstance(amount, bool) else math.nan
+        except (TypeError, ValueError):
+            amount = math.nan
+        if not math.isfinite(amount) or abs(amount) > MAX_NUMBER:
+            raise UserError(
+                _("Approved Amount: give the amount the paying party approved.")
+            )
+        return amount
 
     def _check_can_respond(self):
         self.ensure_one()
@@ -146,7 +187,8 @@ class BodyshopApproval(models.Model):
     def _do_respond(self, state, amount, reference, responded_by, note):
         self.ensure_one()
         calc = self.calculation_id
-        self.write(
+        self.check_access("write")
+        self.sudo().write(
             {
                 "state": state,
                 "approved_amount": amount,
@@ -156,16 +198,15 @@ class BodyshopApproval(models.Model):
                 "responded_on": fields.Datetime.now(),
             }
         )
-        workflow = calc.with_context(bodyshop_workflow=True)
         if state == "rejected":
-            workflow.state = "rejected"
+            calc._write_workflow({"state": "rejected"})
             calc.dossier_id._set_state_from_calculation("calculation")
         else:
             older = calc.dossier_id.calculation_ids.filtered(
                 lambda c: c.version < calc.version and c.state in ("sent", "approved")
             )
-            older.with_context(bodyshop_workflow=True).state = "superseded"
-            workflow.state = "approved"
+            older._write_workflow({"state": "superseded"})
+            calc._write_workflow({"state": "approved"})
             calc.dossier_id._set_state_from_calculation("approved")
         labels = dict(self._fields["state"]._description_selection(self.env))
         channels = dict(self._fields["channel"]._description_selection(self.env))

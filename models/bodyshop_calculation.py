@@ -20,16 +20,24 @@ CALC_STATES = [
     ("superseded", "Superseded"),
 ]
 LOCKED_STATES = ("sent", "approved", "rejected", "superseded")
-# What may still change on a locked version (the state only through the workflow).
+# What may still change on a locked version, besides its state (which only the
+# workflow writes).
 MAIL_FIELDS = {"message_main_attachment_id", "activity_ids", "message_follower_ids"}
 
 
 class BodyshopCalculation(models.Model):
     _name = "bodyshop.calculation"
     _description = "Calculation"
-    _inherit = ["bodyshop.calculation.parameters", "mail.thread", "mail.activity.mixin"]
+    _inherit = [
+        "bodyshop.calculation.parameters",
+        "mail.thread",
+        "mail.activity.mixin",
+        "bodyshop.guard.mixin",
+    ]
     _order = "dossier_id, version desc"
     _check_company_auto = True
+    # MODEL.md, "Fields the workflow owns" (the version is computed).
+    _bodyshop_workflow_fields = ("state", "previous_id")
 
     name = fields.Char(compute="_compute_name", store=True)
     dossier_id = fields.Many2one(
@@ -44,7 +52,13 @@ class BodyshopCalculation(models.Model):
     )
     currency_id = fields.Many2one(related="dossier_id.currency_id")
     payer_id = fields.Many2one(related="dossier_id.payer_id")
-    version = fields.Integer(default=1, readonly=True, copy=False)
+    version = fields.Integer(
+        compute="_compute_version",
+        store=True,
+        precompute=True,
+        readonly=True,
+        copy=False,
+    )
     calc_type = fields.Selection(
         selection=CALC_TYPES,
         string="Type",
@@ -163,6 +177,25 @@ class BodyshopCalculation(models.Model):
             "A dossier has one calculation per version number.",
         ),
     ]
+
+    @api.depends()
+    def _compute_version(self):
+        """The next number of the dossier's versions, given at creation."""
+        new = self
+        dossiers = new.dossier_id
+        last = {
+            dossier.id: version
+            for dossier, version in self.env["bodyshop.calculation"]
+            .with_context(active_test=False)
+            .sudo()
+            ._read_group(
+                [("dossier_id", "in", dossiers.ids)], ["dossier_id"], ["version:max"]
+            )
+        }
+        for calc in new:
+            dossier_id = calc.dossier_id.id
+            last[dossier_id] = (last.get(dossier_id) or 0) + 1
+            calc.version = last[dossier_id]
 
     @api.depends("dossier_id.name", "version")
     def _compute_name(self):
@@ -499,10 +532,8 @@ class BodyshopCalculation(models.Model):
             )
 
     def write(self, vals):
-        allowed = MAIL_FIELDS | (
-            {"state"} if self.env.context.get("bodyshop_workflow") else set()
-        )
-        if set(vals) - allowed:
+        self._bodyshop_check_input(vals)
+        if set(vals) - MAIL_FIELDS - {"state"}:
             self._check_editable()
         return super().write(vals)
 
@@ -512,19 +543,12 @@ class BodyshopCalculation(models.Model):
 
     @api.model_create_multi
     def create(self, vals_list):
+        # Wild values are refused before this method reads them.
+        for vals in vals_list:
+            self._bodyshop_check_input(vals)
         dossiers = self.env["bodyshop.dossier"]
         for vals in vals_list:
-            dossier = dossiers.browse(vals["dossier_id"])
-            if "version" not in vals:
-                vals["version"] = (
-                    max(
-                        dossier.with_context(active_test=False).calculation_ids.mapped(
-                            "version"
-                        ),
-                        default=0,
-                    )
-                    + 1
-                )
+            dossier = dossiers.browse(vals.get("dossier_id"))
             agreement = dossier.agreement_id
             if agreement:
                 for name, value in agreement._parameter_values().items():
@@ -577,12 +601,17 @@ class BodyshopCalculation(models.Model):
 
     def _do_send(self):
         self.ensure_one()
-        self.with_context(bodyshop_workflow=True).state = "sent"
-        approval = self.env["bodyshop.approval"].create(
-            {
-                "calculation_id": self.id,
-                "channel": self.env.context.get("bodyshop_channel", "email"),
-            }
+        self._write_workflow({"state": "sent"})
+        approval = (
+            self.env["bodyshop.approval"]
+            .sudo()
+            .create(
+                {
+                    "calculation_id": self.id,
+                    "channel": self.env.context.get("bodyshop_channel", "email"),
+                }
+            )
+            .sudo(False)
         )
         self.dossier_id._set_state_from_calculation("approval")
         if self.calc_type == "supplement" and self.dossier_id.state == "repair":
@@ -639,15 +668,21 @@ class BodyshopCalculation(models.Model):
                     name=self.name,
                 )
             )
-        new = self.with_context(bodyshop_copy_version=True).copy(
-            {
-                "calc_type": calc_type,
-                "previous_id": self.id,
-                "dossier_id": dossier.id,
-                "validity_date": fields.Date.add(
-                    fields.Date.context_today(self), days=30
-                ),
-            }
+        self.check_access("write")
+        new = (
+            self.sudo()
+            .with_context(bodyshop_copy_version=True)
+            .copy(
+                {
+                    "calc_type": calc_type,
+                    "previous_id": self.id,
+                    "dossier_id": dossier.id,
+                    "validity_date": fields.Date.add(
+                        fields.Date.context_today(self), days=30
+                    ),
+                }
+            )
+            .sudo(False)
         )
         dossier._message_log(
             body=_(
@@ -655,6 +690,14 @@ class BodyshopCalculation(models.Model):
             )
         )
         return new._get_form_action()
+
+    def _write_workflow(self, vals):
+        """The workflow's own write of the fields it owns (state): the user
+        must be allowed to change the calculation."""
+        if not self:
+            return True
+        self.check_access("write")
+        return self.sudo().write(vals)
 
     def _get_form_action(self):
         self.ensure_one()

@@ -90,8 +90,12 @@ PART_ORIGINS = [
 class BodyshopCalculationLine(models.Model):
     _name = "bodyshop.calculation.line"
     _description = "Calculation Line"
+    _inherit = ["bodyshop.guard.mixin"]
     _order = "calculation_id, sequence, id"
     _check_company_auto = True
+    # Which line of an earlier version this one continues: set when a new
+    # version is copied, it counts what was ordered for the line.
+    _bodyshop_workflow_fields = ("origin_line_id",)
 
     calculation_id = fields.Many2one(
         comodel_name="bodyshop.calculation",
@@ -142,7 +146,10 @@ class BodyshopCalculationLine(models.Model):
         string="Taxes",
         domain="[('type_tax_use', '=', 'sale'), "
         "('company_id', 'parent_of', company_id)]",
-        default=lambda self: self.env.company.account_sale_tax_id,
+        compute="_compute_tax_ids",
+        store=True,
+        readonly=False,
+        precompute=True,
         check_company=True,
     )
     price_subtotal = fields.Monetary(
@@ -220,6 +227,16 @@ class BodyshopCalculationLine(models.Model):
         help="Extra work (meerwerk) the customer ordered and pays himself: "
         "never part of the paying party's approval.",
     )
+
+    @api.depends("calculation_id", "display_type")
+    def _compute_tax_ids(self):
+        """The sales tax of the dossier's company, whatever company the user
+        works in."""
+        for line in self:
+            if line.display_type:
+                line.tax_ids = False
+            else:
+                line.tax_ids = line.calculation_id.company_id.account_sale_tax_id
 
     @api.depends(
         "display_type",
@@ -497,6 +514,14 @@ class BodyshopCalculationLine(models.Model):
                         line=line.name,
                     )
                 )
+            if not line.line_type:
+                raise ValidationError(
+                    _(
+                        "Line '%(line)s': choose the type of line (labour, part, "
+                        "sublet work, ...).",
+                        line=line.name,
+                    )
+                )
             if line.line_type == "labour" and not line.labour_type:
                 raise ValidationError(
                     _(
@@ -523,6 +548,9 @@ class BodyshopCalculationLine(models.Model):
 
     @api.model_create_multi
     def create(self, vals_list):
+        # Wild values are refused before this method reads them.
+        for vals in vals_list:
+            self._bodyshop_check_input(vals)
         calculations = self.env["bodyshop.calculation"].browse(
             [
                 vals.get("calculation_id")
@@ -553,6 +581,7 @@ class BodyshopCalculationLine(models.Model):
         return vals_list
 
     def write(self, vals):
+        self._bodyshop_check_input(vals)
         if set(vals) <= UNLOCKED_LINE_FIELDS:
             return super().write(vals)
         self.calculation_id._check_editable()

@@ -30,9 +30,23 @@ NO_DOUBLE_BOOKING = (
 class BodyshopCourtesyBooking(models.Model):
     _name = "bodyshop.courtesy.booking"
     _description = "Courtesy Car Booking"
-    _inherit = ["mail.thread"]
+    _inherit = ["mail.thread", "bodyshop.guard.mixin"]
     _order = "date_start desc, id desc"
     _check_company_auto = True
+    # MODEL.md, "Fields the workflow owns": the booking moves through its
+    # actions (hand over, return, cancel), which record the hand-over.
+    _bodyshop_workflow_fields = (
+        "state",
+        "out_date",
+        "out_odometer",
+        "out_fuel_level",
+        "out_note",
+        "in_date",
+        "in_odometer",
+        "in_fuel_level",
+        "in_new_damage",
+        "in_note",
+    )
 
     name = fields.Char(compute="_compute_name", store=True)
     dossier_id = fields.Many2one(
@@ -216,6 +230,12 @@ class BodyshopCourtesyBooking(models.Model):
         """
         if not (vehicle and date_start and date_end):
             return
+        if fields.Datetime.to_datetime(date_end) <= fields.Datetime.to_datetime(
+            date_start
+        ):
+            raise ValidationError(
+                _("Until: a courtesy car booking must end after it starts.")
+            )
         probe = self.new(
             {"vehicle_id": vehicle.id, "date_start": date_start, "date_end": date_end}
         )
@@ -249,6 +269,9 @@ class BodyshopCourtesyBooking(models.Model):
 
     @api.model_create_multi
     def create(self, vals_list):
+        # Wild values are refused before this method reads them.
+        for vals in vals_list:
+            self._bodyshop_check_input(vals)
         dossiers = self.env["bodyshop.dossier"].browse(
             [vals["dossier_id"] for vals in vals_list if vals.get("dossier_id")]
         )
@@ -283,6 +306,7 @@ class BodyshopCourtesyBooking(models.Model):
         return bookings
 
     def write(self, vals):
+        self._bodyshop_check_input(vals)
         if {"vehicle_id", "date_start", "date_end"} & set(vals):
             if self.filtered(lambda b: b.state in ("returned", "cancelled")):
                 raise UserError(
@@ -357,12 +381,17 @@ class BodyshopCourtesyBooking(models.Model):
                         state=booking._state_label(),
                     )
                 )
-        self.write({"state": "cancelled"})
+        self._write_workflow({"state": "cancelled"})
         for booking in self:
             booking.dossier_id._message_log(
                 body=_("Courtesy car booking %(name)s cancelled.", name=booking.name)
             )
         return True
+
+    def _write_workflow(self, vals):
+        """The booking's own actions write its state and hand-over records."""
+        self.check_access("write")
+        return self.sudo().write(vals)
 
     def _state_label(self):
         self.ensure_one()
@@ -404,7 +433,7 @@ class BodyshopCourtesyBooking(models.Model):
                     last=int(self.vehicle_id.odometer),
                 )
             )
-        self.write(
+        self._write_workflow(
             {
                 "state": "out",
                 "out_date": date,
@@ -463,7 +492,7 @@ class BodyshopCourtesyBooking(models.Model):
         if date < self.date_end:
             # Free the rest of the period for the next customer.
             vals["date_end"] = max(date, self.date_start + timedelta(minutes=1))
-        self.write(vals)
+        self._write_workflow(vals)
         self._log_odometer(date, odometer)
         body = _(
             "Courtesy car %(car)s returned (%(km)s km driven, fuel %(fuel)s).",

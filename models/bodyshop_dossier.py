@@ -57,10 +57,34 @@ class BodyshopDossier(models.Model):
         "mail.activity.mixin",
         "portal.mixin",
         "bodyshop.ev.triage.mixin",
+        "bodyshop.guard.mixin",
     ]
     _order = "intake_date desc, id desc"
     _check_company_auto = True
     _rec_names_search = ["name", "license_plate", "claim_number", "customer_id"]
+    # MODEL.md, "Fields the workflow owns": written by the action_* workers
+    # only (the stored money and KPI fields are computed, so theirs too). The
+    # portal's access token is made by code only.
+    _bodyshop_workflow_fields = (
+        "state",
+        "invoiced_calculation_id",
+        "repair_start",
+        "repair_end",
+        "delivery_date",
+        "checkin_date",
+        "checkin_user_id",
+        "checkin_odometer",
+        "checkin_new_damage",
+        "checkin_note",
+        "delivery_user_id",
+        "delivery_inspected_by",
+        "delivery_odometer",
+        "delivered_to",
+        "delivery_signature",
+        "delivery_note",
+        "checklist_line_ids",
+        "access_token",
+    )
 
     name = fields.Char(
         string="Dossier",
@@ -641,6 +665,9 @@ class BodyshopDossier(models.Model):
 
     @api.model_create_multi
     def create(self, vals_list):
+        # Wild values are refused before this method reads them.
+        for vals in vals_list:
+            self._bodyshop_check_input(vals)
         for vals in vals_list:
             if vals.get("payer_type") == "private":
                 # A private customer pays himself: the compute sets the payer.
@@ -664,6 +691,7 @@ class BodyshopDossier(models.Model):
         return dossiers
 
     def write(self, vals):
+        self._bodyshop_check_input(vals)
         if vals.get("payer_type") == "private":
             vals = dict(vals)
             vals.pop("payer_id", None)
@@ -679,27 +707,35 @@ class BodyshopDossier(models.Model):
                 )
             )
 
-    # actions
+    # actions: each public action checks (_check_can_*), then works (_do_*)
 
     def action_cancel(self):
-        for dossier in self:
-            dossier._check_can_cancel()
-        self.write({"state": "cancelled"})
+        self._check_can_cancel()
+        self._do_cancel()
         return True
 
     def _check_can_cancel(self):
-        self.ensure_one()
-        if self.state in ("delivered", "invoiced", "total_loss", "cancelled"):
-            raise UserError(
-                _(
-                    "Dossier %(name)s is %(state)s and can no longer be cancelled.",
-                    name=self.name,
-                    state=self._state_label(),
+        for dossier in self:
+            if dossier.state in CLOSED_STATES:
+                raise UserError(
+                    _(
+                        "Dossier %(name)s is %(state)s and can no longer be cancelled.",
+                        name=dossier.name,
+                        state=dossier._state_label(),
+                    )
                 )
-            )
+
+    def _do_cancel(self):
+        self._write_workflow({"state": "cancelled"})
+        self._cancel_courtesy_reservations()
 
     def action_reopen(self):
         """Bring a cancelled dossier back to intake."""
+        self._check_can_reopen()
+        self._write_workflow({"state": "intake"})
+        return True
+
+    def _check_can_reopen(self):
         for dossier in self:
             if dossier.state != "cancelled":
                 raise UserError(
@@ -708,27 +744,30 @@ class BodyshopDossier(models.Model):
                         name=dossier.name,
                     )
                 )
-        self.write({"state": "intake"})
-        return True
 
     def action_start_calculation(self):
         """Open the current calculation; make version 1 when there is none."""
         self.ensure_one()
-        if self.state in CLOSED_STATES:
-            raise UserError(
-                _(
-                    "Dossier %(name)s is closed: no calculation can be made.",
-                    name=self.name,
-                )
-            )
+        self._check_can_calculate()
         calculation = self.current_calculation_id
         if not calculation:
             calculation = self.env["bodyshop.calculation"].create(
                 {"dossier_id": self.id}
             )
-        if self.state == "intake":
-            self.state = "calculation"
+        self.filtered(lambda d: d.state == "intake")._write_workflow(
+            {"state": "calculation"}
+        )
         return calculation._get_form_action()
+
+    def _check_can_calculate(self):
+        for dossier in self:
+            if dossier.state in CLOSED_STATES:
+                raise UserError(
+                    _(
+                        "Dossier %(name)s is closed: no calculation can be made.",
+                        name=dossier.name,
+                    )
+                )
 
     def action_request_approval(self):
         """Send the current draft calculation to the paying party."""
@@ -767,15 +806,23 @@ class BodyshopDossier(models.Model):
 
     def action_total_loss(self):
         """Close the dossier as a total loss."""
+        self._check_can_total_loss()
+        self._do_total_loss()
+        return True
+
+    def _check_can_total_loss(self):
         for dossier in self:
-            if dossier.state in ("delivered", "invoiced", "total_loss", "cancelled"):
+            if dossier.state in CLOSED_STATES:
                 raise UserError(
                     _(
                         "Dossier %(name)s is closed and cannot become a total loss.",
                         name=dossier.name,
                     )
                 )
-        self.write({"state": "total_loss"})
+
+    def _do_total_loss(self):
+        self._write_workflow({"state": "total_loss"})
+        self._cancel_courtesy_reservations()
         for dossier in self:
             body = _("Closed as total loss.")
             if dossier.calculation_ids:
@@ -788,7 +835,6 @@ class BodyshopDossier(models.Model):
                     ),
                 )
             dossier._message_log(body=body)
-        return True
 
     def action_request_expertise(self):
         """Mail the expert the photos and the calculation PDF."""
@@ -887,6 +933,16 @@ class BodyshopDossier(models.Model):
         }
         return action
 
+    @api.model
+    def _get_thread_with_access(self, thread_id, mode="read", **kwargs):
+        """A token given for a dossier that has none cannot match (portal's
+        comparison would fail on the missing one)."""
+        if kwargs.get("token"):
+            dossier = self.browse(thread_id).sudo().exists()
+            if not dossier.access_token:
+                kwargs = dict(kwargs, token=None)
+        return super()._get_thread_with_access(thread_id, mode, **kwargs)
+
     # helpers
 
     def _get_expert_threshold(self):
@@ -908,8 +964,19 @@ class BodyshopDossier(models.Model):
         """Follow the calculation in the early states; a supplement during the
         repair leaves the dossier in repair."""
         self.filtered(
-            lambda d: d.state in ("intake", "calculation", "approval", "approved")
-        ).write({"state": state})
+            lambda d: (
+                d.state in ("intake", "calculation", "approval", "approved")
+                and d.state != state
+            )
+        )._write_workflow({"state": state})
+
+    def _write_workflow(self, vals):
+        """The workflow's own write of the fields it owns: the user must be
+        allowed to change the dossier; the write itself is the workflow's."""
+        if not self:
+            return True
+        self.check_access("write")
+        return self.sudo().write(vals)
 
     def _state_label(self):
         """The dossier's state as the user reads it."""

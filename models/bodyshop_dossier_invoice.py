@@ -1,5 +1,5 @@
 from odoo import Command, _, api, fields, models
-from odoo.exceptions import UserError
+from odoo.exceptions import UserError, ValidationError
 from odoo.tools import SQL
 from odoo.tools.misc import formatLang
 
@@ -247,15 +247,7 @@ class BodyshopDossier(models.Model):
     def action_deliver(self):
         """Open the delivery wizard: final inspection, hand-over."""
         self.ensure_one()
-        if self.state != "ready":
-            raise UserError(
-                _(
-                    "Dossier %(name)s is %(state)s: only a car that is ready for "
-                    "pickup can be delivered.",
-                    name=self.name,
-                    state=self._state_label(),
-                )
-            )
+        self._check_can_deliver()
         return {
             "type": "ir.actions.act_window",
             "name": _("Deliver the Car"),
@@ -264,6 +256,58 @@ class BodyshopDossier(models.Model):
             "target": "new",
             "context": {"default_dossier_id": self.id},
         }
+
+    def _check_can_deliver(self):
+        for dossier in self:
+            if dossier.state != "ready":
+                raise UserError(
+                    _(
+                        "Dossier %(name)s is %(state)s: only a car that is ready "
+                        "for pickup can be delivered.",
+                        name=dossier.name,
+                        state=dossier._state_label(),
+                    )
+                )
+
+    def _do_deliver(self, delivery, checks, courtesy_return=None):
+        """Hand the car over: the final inspection ``checks`` (values of
+        bodyshop.dossier.checklist), the ``delivery`` details (date, inspector,
+        odometer, handed to, signature, note) and, when a courtesy car is
+        still out, its return (``courtesy_return``: the values of
+        bodyshop.courtesy.booking._return)."""
+        self.ensure_one()
+        booking = self.courtesy_booking_ids.filtered(lambda b: b.state == "out")[:1]
+        if booking:
+            if not courtesy_return:
+                raise ValidationError(
+                    _(
+                        "Courtesy car %(car)s is still out: record its return "
+                        "(odometer and fuel level) before the car is delivered.",
+                        car=booking.vehicle_id.display_name,
+                    )
+                )
+            booking._return(**courtesy_return)
+        self._write_workflow(
+            {
+                "state": "delivered",
+                "delivery_date": delivery["date"],
+                "delivery_user_id": self.env.user.id,
+                "delivery_inspected_by": delivery["inspected_by"],
+                "delivery_odometer": delivery["odometer"],
+                "delivered_to": delivery["handed_to"],
+                "delivery_signature": delivery.get("signature") or False,
+                "delivery_note": delivery.get("note") or False,
+                "checklist_line_ids": [Command.create(check) for check in checks],
+            }
+        )
+        self._message_log(
+            body=_(
+                "Car delivered to %(person)s (final inspection by %(inspector)s).",
+                person=delivery["handed_to"],
+                inspector=delivery["inspected_by"],
+            )
+        )
+        self._update_invoiced_state()
 
     def action_print_delivery_note(self):
         return self.env.ref("bodyshop.action_report_delivery_note").report_action(self)
@@ -301,7 +345,7 @@ class BodyshopDossier(models.Model):
                 _("%(name)s has nothing to invoice.", name=calculation.name)
             )
         invoices = self.env["account.move"].create(invoices_vals)
-        self.invoiced_calculation_id = calculation
+        self._write_workflow({"invoiced_calculation_id": calculation.id})
         if self.company_id.bodyshop_invoice_post:
             invoices.action_post()
         self._message_log(
@@ -649,4 +693,4 @@ class BodyshopDossier(models.Model):
                 and invoices
                 and all(move.state == "posted" for move in invoices)
             ):
-                dossier.state = "invoiced"
+                dossier._write_workflow({"state": "invoiced"})

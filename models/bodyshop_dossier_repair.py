@@ -340,15 +340,7 @@ class BodyshopDossier(models.Model):
 
     def action_checkin(self):
         self.ensure_one()
-        if self.state in CLOSED_STATES or self.state in ("repair", "ready"):
-            raise UserError(
-                _(
-                    "Dossier %(name)s is %(state)s: the check-in is done before "
-                    "the repair.",
-                    name=self.name,
-                    state=self._state_label(),
-                )
-            )
+        self._check_can_checkin()
         return {
             "type": "ir.actions.act_window",
             "name": _("Check In the Car"),
@@ -358,92 +350,143 @@ class BodyshopDossier(models.Model):
             "context": {"default_dossier_id": self.id},
         }
 
-    def action_start_repair(self):
+    def _check_can_checkin(self):
         for dossier in self:
-            dossier._check_can_start_repair()
-        self.write({"state": "repair", "repair_start": fields.Datetime.now()})
+            if dossier.state in CLOSED_STATES or dossier.state in ("repair", "ready"):
+                raise UserError(
+                    _(
+                        "Dossier %(name)s is %(state)s: the check-in is done "
+                        "before the repair.",
+                        name=dossier.name,
+                        state=dossier._state_label(),
+                    )
+                )
+
+    def _do_checkin(self, date, odometer, new_damage=False, note=False, photos=None):
+        """Record the new-damage check of the car brought in for the repair."""
+        self.ensure_one()
+        self._write_workflow(
+            {
+                "checkin_date": date,
+                "checkin_user_id": self.env.user.id,
+                "checkin_odometer": odometer,
+                "checkin_new_damage": new_damage,
+                "checkin_note": note,
+            }
+        )
+        if photos:
+            photos._bodyshop_attach_photos(self, "checkin")
+        if new_damage:
+            body = _(
+                "Car checked in (%(km)s km). New damage since intake: %(note)s",
+                km=odometer,
+                note=note,
+            )
+        else:
+            body = _(
+                "Car checked in (%(km)s km): no new damage since intake.",
+                km=odometer,
+            )
+        self._message_log(body=body)
+        self._notify_customer("received")
+
+    def action_start_repair(self):
+        self._check_can_start_repair()
+        self._do_start_repair()
+        return True
+
+    def _do_start_repair(self):
+        self._write_workflow({"state": "repair", "repair_start": fields.Datetime.now()})
         for dossier in self:
             dossier._message_log(body=_("Repair started."))
         self._notify_customer("repair")
-        return True
 
     def _check_can_start_repair(self):
-        self.ensure_one()
-        if self.state != "approved":
-            raise UserError(
-                _(
-                    "Dossier %(name)s is %(state)s: the repair starts only after "
-                    "the paying party approved the calculation.",
-                    name=self.name,
-                    state=self._state_label(),
+        for dossier in self:
+            if dossier.state != "approved":
+                raise UserError(
+                    _(
+                        "Dossier %(name)s is %(state)s: the repair starts only after "
+                        "the paying party approved the calculation.",
+                        name=dossier.name,
+                        state=dossier._state_label(),
+                    )
                 )
-            )
-        if self.ev_repair_blocked:
-            raise UserError(
-                _(
-                    "Dossier %(name)s: an electric or hybrid car of risk class "
-                    "amber or red may only be repaired after an ev-VP declared it "
-                    "voltage-free (tab EV Safety).",
-                    name=self.name,
+            if dossier.ev_repair_blocked:
+                raise UserError(
+                    _(
+                        "Dossier %(name)s: an electric or hybrid car of risk class "
+                        "amber or red may only be repaired after an ev-VP declared it "
+                        "voltage-free (tab EV Safety).",
+                        name=dossier.name,
+                    )
                 )
-            )
-        if not self.checkin_date:
-            raise UserError(
-                _(
-                    "Dossier %(name)s: check the car in (new-damage check) before "
-                    "the repair starts.",
-                    name=self.name,
+            if not dossier.checkin_date:
+                raise UserError(
+                    _(
+                        "Dossier %(name)s: check the car in (new-damage check) before "
+                        "the repair starts.",
+                        name=dossier.name,
+                    )
                 )
-            )
 
     def action_ready(self):
-        for dossier in self:
-            dossier._check_can_be_ready()
-        self.write({"state": "ready", "repair_end": fields.Datetime.now()})
+        self._check_can_be_ready()
+        self._do_ready()
+        return True
+
+    def _do_ready(self):
+        self._write_workflow({"state": "ready", "repair_end": fields.Datetime.now()})
         for dossier in self:
             dossier._message_log(body=_("Repair finished: ready for pickup."))
         self._notify_customer("ready")
-        return True
 
     def _check_can_be_ready(self):
-        self.ensure_one()
-        if self.state != "repair":
-            raise UserError(
-                _(
-                    "Dossier %(name)s is %(state)s: only a car in repair can be "
-                    "made ready for pickup.",
-                    name=self.name,
-                    state=self._state_label(),
+        for dossier in self:
+            if dossier.state != "repair":
+                raise UserError(
+                    _(
+                        "Dossier %(name)s is %(state)s: only a car in repair can be "
+                        "made ready for pickup.",
+                        name=dossier.name,
+                        state=dossier._state_label(),
+                    )
                 )
-            )
-        calculation = self.current_calculation_id
-        if calculation.state != "approved":
-            raise UserError(
-                _(
-                    "Dossier %(name)s: %(calculation)s is %(state)s; it must be "
-                    "approved before the car is ready.",
-                    name=self.name,
-                    calculation=calculation.name,
-                    state=dict(
-                        calculation._fields["state"]._description_selection(self.env)
-                    )[calculation.state],
+            calculation = dossier.current_calculation_id
+            if calculation.state != "approved":
+                raise UserError(
+                    _(
+                        "Dossier %(name)s: %(calculation)s is %(state)s; it must be "
+                        "approved before the car is ready.",
+                        name=dossier.name,
+                        calculation=calculation.name,
+                        state=dict(
+                            calculation._fields["state"]._description_selection(
+                                dossier.env
+                            )
+                        )[calculation.state],
+                    )
                 )
+            waiting = dossier.parts_line_ids.filtered(
+                lambda li: li.purchase_status in ("requested", "ordered", "late")
             )
-        waiting = self.parts_line_ids.filtered(
-            lambda li: li.purchase_status in ("requested", "ordered", "late")
-        )
-        if waiting:
-            raise UserError(
-                _(
-                    "Dossier %(name)s: these parts or sublet work have not been "
-                    "received yet: %(lines)s.",
-                    name=self.name,
-                    lines=", ".join(waiting.mapped("name")),
+            if waiting:
+                raise UserError(
+                    _(
+                        "Dossier %(name)s: these parts or sublet work have not been "
+                        "received yet: %(lines)s.",
+                        name=dossier.name,
+                        lines=", ".join(waiting.mapped("name")),
+                    )
                 )
-            )
 
     def action_resume_repair(self):
         """Back to the workshop (rework after the final check)."""
+        self._check_can_resume_repair()
+        self._write_workflow({"state": "repair", "repair_end": False})
+        return True
+
+    def _check_can_resume_repair(self):
         for dossier in self:
             if dossier.state != "ready":
                 raise UserError(
@@ -452,20 +495,8 @@ class BodyshopDossier(models.Model):
                         name=dossier.name,
                     )
                 )
-        self.write({"state": "repair", "repair_end": False})
-        return True
 
     # actions: courtesy car
-
-    def action_cancel(self):
-        result = super().action_cancel()
-        self._cancel_courtesy_reservations()
-        return result
-
-    def action_total_loss(self):
-        result = super().action_total_loss()
-        self._cancel_courtesy_reservations()
-        return result
 
     def _cancel_courtesy_reservations(self):
         """A closed dossier frees the courtesy cars it had reserved."""

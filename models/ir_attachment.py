@@ -38,7 +38,18 @@ class IrAttachment(models.Model):
     )
 
     def _bodyshop_attach_photos(self, dossier, phase):
-        """Hang uploaded images on ``dossier`` as photos of ``phase``."""
+        """Hang uploaded images on ``dossier`` as photos of ``phase``: new
+        uploads of this user, or photos of that same dossier (another phase);
+        never the attachments of another record."""
+        foreign = self.filtered(lambda a: not a._bodyshop_is_upload_for(dossier))
+        if foreign:
+            raise UserError(
+                _(
+                    "Photos: %(files)s belong to another record; upload the "
+                    "photos again.",
+                    files=", ".join(foreign.mapped("name")),
+                )
+            )
         not_images = self.filtered(
             lambda a: not (a.mimetype or "").startswith("image/")
         )
@@ -57,3 +68,12 @@ class IrAttachment(models.Model):
                 "bodyshop_photo_phase": phase,
             }
         )
+
+    def _bodyshop_is_upload_for(self, dossier):
+        self.ensure_one()
+        if (self.res_model, self.res_id) == (dossier._name, dossier.id):
+            return True
+        fresh = not self.res_id or (
+            self.res_model in self.env and self.env[self.res_model]._transient
+        )
+        return fresh and (self.env.su or self.create_uid == self.env.user)

@@ -16,6 +16,22 @@ class PurchaseOrder(models.Model):
         related="bodyshop_dossier_id.license_plate", string="License Plate"
     )
 
+    @api.constrains("bodyshop_dossier_id", "company_id")
+    def _check_bodyshop_dossier_company(self):
+        """Purchase orders do not check their companies by themselves: a
+        dossier's orders are of the dossier's company."""
+        for order in self.filtered("bodyshop_dossier_id"):
+            dossier = order.sudo().bodyshop_dossier_id
+            if dossier.company_id != order.company_id:
+                raise ValidationError(
+                    _(
+                        "Purchase order %(order)s belongs to %(company)s: it "
+                        "cannot be linked to a damage dossier of another company.",
+                        order=order.name,
+                        company=order.company_id.name,
+                    )
+                )
+
     def _add_supplier_to_product(self):
         """Purchase records the vendor of a confirmed line on its product. The
         catch-all products of calculation lines (body part, sublet work) must

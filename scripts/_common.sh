@@ -92,6 +92,37 @@ run_tests() {
     fi
 }
 
+# Odoo's own tests of the modules bodyshop extends, on a database with
+# bodyshop (and its demo data) installed: bodyshop must not change how Odoo
+# itself behaves. A failure fails; a skip is Odoo's own (reported).
+ODOO_TESTS=(
+    fleet/tests
+    purchase/tests
+    portal/tests
+    account/tests/test_account_move_out_invoice.py
+    account/tests/test_account_move_in_invoice.py
+    account/tests/test_invoice_taxes.py
+    account/tests/test_account_payment_register.py
+    mail/tests/test_mail_composer.py
+)
+
+# run_odoo_tests DB ADDONS_FOLDER LOG
+run_odoo_tests() {
+    local db=$1 folder=$2 log=$3 rc=0 odoo_addons paths=()
+    odoo_addons=$(python3 -c "import odoo.addons.base, os; print(os.path.dirname(os.path.dirname(odoo.addons.base.__file__)))")
+    local test
+    for test in "${ODOO_TESTS[@]}"; do
+        paths+=("$odoo_addons/$test")
+    done
+    (cd / && python3 -m pytest -p no:cacheprovider -q -rs \
+        -W "ignore::PendingDeprecationWarning" \
+        --odoo-database="$db" --odoo-addons-path="$ODOO_ADDONS,$folder" \
+        --odoo-log-level=warn --odoo-http "${paths[@]}") >"$log" 2>&1 || rc=$?
+    grep -E '^(FAILED|ERROR|SKIPPED) ' "$log" | head -40
+    tail -1 "$log"
+    [ "$rc" = 0 ] || die "Odoo's own tests fail with bodyshop installed (log: $log)"
+}
+
 # Update bodyshop (-u) on a database with data and check that every dossier,
 # calculation, line, approval, booking and invoice is still there, unchanged
 # in number and amounts: check_upgrade DB ADDONS_FOLDER LOG

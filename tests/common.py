@@ -1,36 +1,44 @@
 from contextlib import contextmanager
 
 from odoo import Command
-from odoo.tests import new_test_user
+from odoo.tests import HttpCase, new_test_user
 from odoo.tests.common import TransactionCase
 
 
-class BodyshopCommon(TransactionCase):
+class BodyshopData:
     """Users, partners and vehicles made here, never taken from demo data."""
 
     @classmethod
-    def setUpClass(cls):
-        super().setUpClass()
+    def _setup_bodyshop_data(cls):
+        # A Dutch body shop of its own: whatever the database's main company
+        # is, the tests run on the Dutch chart of accounts with 21% VAT.
+        cls.company = cls._create_bodyshop_company("Test Autoschade B.V.")
+        cls.env.user.company_id = cls.company
         cls.env = cls.env(context=dict(cls.env.context, tracking_disable=True))
-        cls.company = cls.env.company
         cls.other_company = cls.env["res.company"].create({"name": "Other Body Shop"})
         cls.plain_user = new_test_user(
             cls.env,
             login="bs_plain",
             groups="base.group_user",
             name="Plain Employee",
+            company_id=cls.company.id,
+            company_ids=cls.company.ids,
         )
         cls.bs_user = new_test_user(
             cls.env,
             login="bs_user",
             groups="bodyshop.group_bodyshop_user",
             name="Sanne Schademanager",
+            company_id=cls.company.id,
+            company_ids=cls.company.ids,
         )
         cls.bs_manager = new_test_user(
             cls.env,
             login="bs_manager",
             groups="bodyshop.group_bodyshop_manager",
             name="Marco Owner",
+            company_id=cls.company.id,
+            company_ids=cls.company.ids,
         )
         cls.bs_user_other_company = new_test_user(
             cls.env,
@@ -62,6 +70,16 @@ class BodyshopCommon(TransactionCase):
         cls.vehicle = cls._create_vehicle("TZ-101-B", cls.model_petrol)
         cls.ev_vehicle = cls._create_vehicle("B-202-ZX", cls.model_ev, fuel="electric")
         cls.zone_front = cls.env.ref("bodyshop.damage_zone_front")
+
+    @classmethod
+    def _create_bodyshop_company(cls, name):
+        company = cls.env["res.company"].create(
+            {"name": name, "country_id": cls.env.ref("base.nl").id}
+        )
+        cls.env["account.chart.template"].try_loading(
+            "nl", company=company, install_demo=False
+        )
+        return company
 
     @contextmanager
     def assertRaisesRegex(self, expected_exception, expected_regex, msg=None):
@@ -102,3 +120,20 @@ class BodyshopCommon(TransactionCase):
     @classmethod
     def _create_dossier(cls, **vals):
         return cls.env["bodyshop.dossier"].create(cls._dossier_vals(**vals))
+
+
+class BodyshopCommon(BodyshopData, TransactionCase):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls._setup_bodyshop_data()
+
+
+class BodyshopHttpCommon(BodyshopData, HttpCase):
+    """The same data for tests that go through the HTTP server (XML-RPC,
+    JSON-RPC, routes, tours)."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls._setup_bodyshop_data()

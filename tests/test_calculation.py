@@ -182,7 +182,7 @@ class TestCalculationAmounts(CalculationCommon):
             (self.labour(-1), "negative"),
             (self.part(-1, 10), "negative"),
             (self.part(1, 10, discount=120), "0 to 100"),
-            (self.part(1, 10, nvo_pct=-5), "0 to 100"),
+            (self.part(1, 10, nvo_pct=-5), "cannot be negative"),
             ({"line_type": "labour", "labour_units": 3, "name": "?"}, "labour type"),
         ]
         for vals, message in cases:

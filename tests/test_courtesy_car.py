@@ -70,7 +70,12 @@ class TestCourtesyCar(BodyshopCommon):
         )
         self.assertEqual(form.date_start.date(), self.dossier.planned_start_date)
         self.assertEqual(form.date_end.date(), self.dossier.planned_delivery_date)
-        total = self.env["fleet.vehicle"].search_count([("is_courtesy_car", "=", True)])
+        total = self.env["fleet.vehicle"].search_count(
+            [
+                ("is_courtesy_car", "=", True),
+                ("company_id", "in", [self.company.id, False]),
+            ]
+        )
         self.assertRegex(
             form.availability_info,
             rf"^\d+ of {total} courtesy cars free in this period\.$",

@@ -267,6 +267,7 @@ class TestWorkPreparation(BodyshopCommon):
         calculation = self.env["bodyshop.calculation"].create(
             {
                 "dossier_id": dossier.id,
+                "rate_body": 60.0,
                 "line_ids": [
                     Command.create(
                         {
@@ -280,7 +281,7 @@ class TestWorkPreparation(BodyshopCommon):
             }
         )
         self._approve(calculation)
-        dossier.checkin_date = fields.Datetime.now()
+        dossier._do_checkin(fields.Datetime.now(), 0)
         with self.assertRaisesRegex(UserError, "voltage-free"):
             dossier.action_start_repair()
         self.assertEqual(dossier.state, "approved")

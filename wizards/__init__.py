@@ -1,3 +1,4 @@
+from . import bodyshop_wizard_mixin
 from . import bodyshop_intake_wizard
 from . import bodyshop_photo_upload
 from . import bodyshop_approval_response

@@ -6,12 +6,16 @@ from ..models.bodyshop_approval import APPROVAL_CHANNELS
 class BodyshopApprovalResponse(models.TransientModel):
     _name = "bodyshop.approval.response"
     _description = "Register the Paying Party's Answer"
+    _inherit = ["bodyshop.wizard.mixin"]
+    _bodyshop_record_field = "approval_id"
 
     approval_id = fields.Many2one(
         comodel_name="bodyshop.approval", required=True, ondelete="cascade"
     )
-    currency_id = fields.Many2one(related="approval_id.currency_id")
-    amount_requested = fields.Monetary(related="approval_id.amount_requested")
+    currency_id = fields.Many2one(related="approval_id.currency_id", compute_sudo=False)
+    amount_requested = fields.Monetary(
+        related="approval_id.amount_requested", compute_sudo=False
+    )
     response = fields.Selection(
         selection=[
             ("approved", "Approved"),

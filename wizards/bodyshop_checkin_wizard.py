@@ -1,5 +1,5 @@
 from odoo import _, api, fields, models
-from odoo.exceptions import UserError, ValidationError
+from odoo.exceptions import ValidationError
 
 
 class BodyshopCheckinWizard(models.TransientModel):
@@ -7,11 +7,12 @@ class BodyshopCheckinWizard(models.TransientModel):
 
     _name = "bodyshop.checkin.wizard"
     _description = "Check In a Car"
+    _inherit = ["bodyshop.wizard.mixin"]
 
     dossier_id = fields.Many2one(
         comodel_name="bodyshop.dossier", required=True, ondelete="cascade"
     )
-    license_plate = fields.Char(related="dossier_id.license_plate")
+    license_plate = fields.Char(related="dossier_id.license_plate", compute_sudo=False)
     checkin_date = fields.Datetime(
         string="Checked In On", required=True, default=fields.Datetime.now
     )
@@ -21,11 +22,17 @@ class BodyshopCheckinWizard(models.TransientModel):
         store=True,
         readonly=False,
     )
-    odometer_intake = fields.Integer(related="dossier_id.odometer_intake")
-    intake_damage = fields.Text(
-        string="Damage at Intake", related="dossier_id.damage_description"
+    odometer_intake = fields.Integer(
+        related="dossier_id.odometer_intake", compute_sudo=False
     )
-    intake_zone_ids = fields.Many2many(related="dossier_id.damage_zone_ids")
+    intake_damage = fields.Text(
+        string="Damage at Intake",
+        related="dossier_id.damage_description",
+        compute_sudo=False,
+    )
+    intake_zone_ids = fields.Many2many(
+        related="dossier_id.damage_zone_ids", compute_sudo=False
+    )
     intake_photo_ids = fields.Many2many(
         comodel_name="ir.attachment",
         string="Intake Photos",
@@ -60,10 +67,7 @@ class BodyshopCheckinWizard(models.TransientModel):
     def action_confirm(self):
         self.ensure_one()
         dossier = self.dossier_id
-        if dossier.state in ("repair", "ready", "delivered", "invoiced"):
-            raise UserError(
-                _("Dossier %(name)s has been checked in already.", name=dossier.name)
-            )
+        dossier._check_can_checkin()
         if self.new_damage and not self.note:
             raise ValidationError(
                 _(
@@ -75,28 +79,11 @@ class BodyshopCheckinWizard(models.TransientModel):
             raise ValidationError(
                 _("Checked In On: the check-in cannot be dated in the future.")
             )
-        dossier.write(
-            {
-                "checkin_date": self.checkin_date,
-                "checkin_user_id": self.env.user.id,
-                "checkin_odometer": self.odometer,
-                "checkin_new_damage": self.new_damage,
-                "checkin_note": self.note,
-            }
+        dossier._do_checkin(
+            self.checkin_date,
+            self.odometer,
+            new_damage=self.new_damage,
+            note=self.note,
+            photos=self.photo_ids,
         )
-        if self.photo_ids:
-            self.photo_ids._bodyshop_attach_photos(dossier, "checkin")
-        if self.new_damage:
-            body = _(
-                "Car checked in (%(km)s km). New damage since intake: %(note)s",
-                km=self.odometer,
-                note=self.note,
-            )
-        else:
-            body = _(
-                "Car checked in (%(km)s km): no new damage since intake.",
-                km=self.odometer,
-            )
-        dossier._message_log(body=body)
-        dossier._notify_customer("received")
         return {"type": "ir.actions.act_window_close"}

@@ -9,6 +9,8 @@ class BodyshopCourtesyHandover(models.TransientModel):
 
     _name = "bodyshop.courtesy.handover"
     _description = "Courtesy Car Hand-over and Return"
+    _inherit = ["bodyshop.wizard.mixin"]
+    _bodyshop_record_field = "booking_id"
 
     booking_id = fields.Many2one(
         comodel_name="bodyshop.courtesy.booking", required=True, ondelete="cascade"
@@ -18,8 +20,8 @@ class BodyshopCourtesyHandover(models.TransientModel):
         required=True,
         default="out",
     )
-    vehicle_id = fields.Many2one(related="booking_id.vehicle_id")
-    customer_id = fields.Many2one(related="booking_id.customer_id")
+    vehicle_id = fields.Many2one(related="booking_id.vehicle_id", compute_sudo=False)
+    customer_id = fields.Many2one(related="booking_id.customer_id", compute_sudo=False)
     date = fields.Datetime(required=True, default=fields.Datetime.now)
     odometer = fields.Float(
         string="Odometer (km)",
@@ -28,7 +30,7 @@ class BodyshopCourtesyHandover(models.TransientModel):
         readonly=False,
         digits=(16, 0),
     )
-    odometer_out = fields.Float(related="booking_id.out_odometer")
+    odometer_out = fields.Float(related="booking_id.out_odometer", compute_sudo=False)
     fuel_level = fields.Selection(
         selection=FUEL_LEVELS, string="Fuel/Charge Level", required=True
     )

@@ -1,5 +1,8 @@
+import binascii
+
 from odoo import Command, _, api, fields, models
 from odoo.exceptions import UserError, ValidationError
+from odoo.tools.image import base64_to_image
 
 from ..models.bodyshop_checklist import CHECK_RESULTS
 from ..models.bodyshop_courtesy_booking import FUEL_LEVELS
@@ -10,11 +13,12 @@ class BodyshopDeliveryWizard(models.TransientModel):
 
     _name = "bodyshop.delivery.wizard"
     _description = "Deliver a Car"
+    _inherit = ["bodyshop.wizard.mixin"]
 
     dossier_id = fields.Many2one(
         comodel_name="bodyshop.dossier", required=True, ondelete="cascade"
     )
-    license_plate = fields.Char(related="dossier_id.license_plate")
+    license_plate = fields.Char(related="dossier_id.license_plate", compute_sudo=False)
     delivery_date = fields.Datetime(
         string="Delivered On", required=True, default=fields.Datetime.now
     )
@@ -80,6 +84,7 @@ class BodyshopDeliveryWizard(models.TransientModel):
             wizard.line_ids = [Command.clear()] + [
                 Command.create(
                     {
+                        "item_id": item.id,
                         "sequence": item.sequence,
                         "name": item.name,
                         "hint": item.description,
@@ -121,31 +126,8 @@ class BodyshopDeliveryWizard(models.TransientModel):
     def action_confirm(self):
         self.ensure_one()
         dossier = self.dossier_id
-        if dossier.state != "ready":
-            raise UserError(
-                _(
-                    "Dossier %(name)s is not ready for pickup: it cannot be delivered.",
-                    name=dossier.name,
-                )
-            )
-        unanswered = self.line_ids.filtered(lambda li: not li.result)
-        if unanswered:
-            raise ValidationError(
-                _(
-                    "Final Inspection: give a result for %(checks)s.",
-                    checks=", ".join(unanswered.mapped("name")),
-                )
-            )
-        failed = self.line_ids.filtered(
-            lambda li: li.result == "failed" and not li.note
-        )
-        if failed:
-            raise ValidationError(
-                _(
-                    "Final Inspection: say what is wrong with %(checks)s (note).",
-                    checks=", ".join(failed.mapped("name")),
-                )
-            )
+        dossier._check_can_deliver()
+        self._check_inspection()
         if self.delivery_date > fields.Datetime.now():
             raise ValidationError(
                 _("Delivered On: the delivery cannot be dated in the future.")
@@ -160,56 +142,82 @@ class BodyshopDeliveryWizard(models.TransientModel):
                     minimum=minimum,
                 )
             )
-        booking = self.booking_id
-        if booking:
+        if self.signature:
+            self._check_signature()
+        courtesy_return = None
+        if self.booking_id:
             if not self.courtesy_fuel_level or not self.courtesy_odometer:
                 raise ValidationError(
                     _(
                         "Courtesy car %(car)s is still out: record its return "
                         "(odometer and fuel level) before the car is delivered.",
-                        car=booking.vehicle_id.display_name,
+                        car=self.booking_id.vehicle_id.display_name,
                     )
                 )
-            booking._return(
-                self.delivery_date,
-                self.courtesy_odometer,
-                self.courtesy_fuel_level,
-                self.courtesy_new_damage,
-                self.courtesy_note,
-            )
-        dossier.checklist_line_ids.unlink()
-        dossier.write(
-            {
-                "state": "delivered",
-                "delivery_date": self.delivery_date,
-                "delivery_user_id": self.env.user.id,
-                "delivery_inspected_by": self.inspected_by,
-                "delivery_odometer": self.odometer,
-                "delivered_to": self.handed_to,
-                "delivery_signature": self.signature,
-                "delivery_note": self.note,
-                "checklist_line_ids": [
-                    Command.create(
-                        {
-                            "sequence": line.sequence,
-                            "name": line.name,
-                            "result": line.result,
-                            "note": line.note,
-                        }
-                    )
-                    for line in self.line_ids
-                ],
+            courtesy_return = {
+                "date": self.delivery_date,
+                "odometer": self.courtesy_odometer,
+                "fuel_level": self.courtesy_fuel_level,
+                "new_damage": self.courtesy_new_damage,
+                "note": self.courtesy_note,
             }
+        dossier._do_deliver(
+            {
+                "date": self.delivery_date,
+                "inspected_by": self.inspected_by,
+                "odometer": self.odometer,
+                "handed_to": self.handed_to,
+                "signature": self.signature,
+                "note": self.note,
+            },
+            [
+                {
+                    "sequence": line.sequence,
+                    "name": line.name,
+                    "result": line.result,
+                    "note": line.note,
+                }
+                for line in self.line_ids
+            ],
+            courtesy_return=courtesy_return,
         )
-        dossier._message_log(
-            body=_(
-                "Car delivered to %(person)s (final inspection by %(inspector)s).",
-                person=self.handed_to,
-                inspector=self.inspected_by,
-            )
-        )
-        dossier._update_invoiced_state()
         return {"type": "ir.actions.act_window_close"}
+
+    def _check_inspection(self):
+        """Every check of the company's final inspection done, a failed one
+        with what is wrong."""
+        items = self.env["bodyshop.checklist.item"]._for_company(
+            self.dossier_id.company_id
+        )
+        missing = items - self.line_ids.item_id
+        unanswered = self.line_ids.filtered(lambda li: not li.result)
+        if missing or unanswered:
+            raise ValidationError(
+                _(
+                    "Final Inspection: give a result for %(checks)s.",
+                    checks=", ".join(
+                        missing.mapped("name") + unanswered.mapped("name")
+                    ),
+                )
+            )
+        failed = self.line_ids.filtered(
+            lambda li: li.result == "failed" and not li.note
+        )
+        if failed:
+            raise ValidationError(
+                _(
+                    "Final Inspection: say what is wrong with %(checks)s (note).",
+                    checks=", ".join(failed.mapped("name")),
+                )
+            )
+
+    def _check_signature(self):
+        try:
+            base64_to_image(self.signature)
+        except (binascii.Error, UserError, ValueError):
+            raise ValidationError(
+                _("Customer's Signature: the signature is not an image.")
+            ) from None
 
 
 class BodyshopDeliveryWizardLine(models.TransientModel):
@@ -219,6 +227,9 @@ class BodyshopDeliveryWizardLine(models.TransientModel):
 
     wizard_id = fields.Many2one(
         comodel_name="bodyshop.delivery.wizard", required=True, ondelete="cascade"
+    )
+    item_id = fields.Many2one(
+        comodel_name="bodyshop.checklist.item", string="Check Item", readonly=True
     )
     sequence = fields.Integer(default=10)
     name = fields.Char(string="Check", required=True)

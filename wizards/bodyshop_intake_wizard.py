@@ -13,6 +13,7 @@ from ..models.bodyshop_dossier import (
     PAYER_TYPES,
 )
 from ..models.bodyshop_ev_triage_mixin import EV_TRIAGE_FIELDS
+from ..models.bodyshop_guard_mixin import MAX_NUMBER
 from ..models.fleet_vehicle import ELECTRIC_FUEL_TYPES
 from ..tools import vehicle_identification as vid
 from ..tools.rdw import RdwClient, RdwError
@@ -56,7 +57,7 @@ DOSSIER_FIELDS = [
 class BodyshopIntakeWizard(models.TransientModel):
     _name = "bodyshop.intake.wizard"
     _description = "Damage Intake"
-    _inherit = ["bodyshop.ev.triage.mixin"]
+    _inherit = ["bodyshop.ev.triage.mixin", "bodyshop.guard.mixin"]
     _check_company_auto = True
 
     company_id = fields.Many2one(
@@ -206,7 +207,12 @@ class BodyshopIntakeWizard(models.TransientModel):
                         ("date", "<=", end),
                     ]
                 )
-            share = wizard.estimate_hours / len(days) if days else wizard.estimate_hours
+            # The planning hint of an onchange never fails on a wild number;
+            # saving refuses it (bodyshop.guard.mixin).
+            hours = wizard.estimate_hours
+            if not (math.isfinite(hours) and 0 <= hours <= MAX_NUMBER):
+                hours = 0.0
+            share = hours / len(days) if days else hours
             capacity = wizard.company_id.bodyshop_productive_hours
             needed = min(share, capacity)
             suggestion = Load.search(
@@ -393,7 +399,11 @@ class BodyshopIntakeWizard(models.TransientModel):
     def _default_delivery_date(self):
         """Start plus the working days the estimate needs at one car's pace."""
         capacity = self.company_id.bodyshop_productive_hours or 8.0
-        working_days = max(1, math.ceil(self.estimate_hours / min(capacity, 8.0)))
+        hours = self.estimate_hours
+        if not (math.isfinite(hours) and 0 <= hours <= MAX_NUMBER):
+            hours = 0.0
+        # At most a year of working days.
+        working_days = min(max(1, math.ceil(hours / min(capacity, 8.0))), 260)
         day = self.planned_start_date
         while day.weekday() >= 5:
             day = fields.Date.add(day, days=1)

@@ -7,6 +7,7 @@ from ..models.ir_attachment import PHOTO_PHASES
 class BodyshopPhotoUpload(models.TransientModel):
     _name = "bodyshop.photo.upload"
     _description = "Add Photos to a Damage Dossier"
+    _inherit = ["bodyshop.wizard.mixin"]
 
     dossier_id = fields.Many2one(
         comodel_name="bodyshop.dossier",
