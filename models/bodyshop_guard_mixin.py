@@ -66,8 +66,10 @@ class BodyshopGuardMixin(models.AbstractModel):
                 self._bodyshop_check_owned(owned & set(vals), vals, create=True)
             defaults = {f"default_{name}" for name in owned}
             if defaults & set(self.env.context):
-                # A default from the context is a value like any other.
-                model = self.with_context(
+                # A default from the context is a value like any other: the
+                # workflow's fields start as the workflow starts them. The
+                # context is replaced on purpose, without those keys only.
+                model = self.with_context(  # pylint: disable=context-overridden
                     {
                         key: value
                         for key, value in self.env.context.items()
