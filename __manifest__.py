@@ -14,6 +14,7 @@
     "depends": [
         "mail",
         "portal",
+        "resource",
         "fleet",
         "purchase",
         "account",
@@ -59,6 +60,9 @@
         "demo/bodyshop_invoice_demo.xml",
     ],
     "assets": {
+        "web.assets_backend": [
+            "bodyshop/static/src/js/*.js",
+        ],
         "web.assets_tests": [
             "bodyshop/static/tests/tours/*.js",
         ],

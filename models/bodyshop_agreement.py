@@ -104,9 +104,12 @@ class BodyshopCalculationParameters(models.AbstractModel):
                             field=labels[name]._description_string(self.env),
                         )
                     )
-            if record.units_per_hour <= 0:
+            if not 1 <= record.units_per_hour <= 1000:
                 raise ValidationError(
-                    _("Labour Units per Hour: give a number above 0 (usually 10).")
+                    _(
+                        "Labour Units per Hour: give a number from 1 to 1000 "
+                        "(usually 10; 100 for VW time units)."
+                    )
                 )
             for name in CALCULATION_PARAMETERS:
                 if isinstance(record[name], float) and record[name] < 0:
@@ -139,7 +142,11 @@ class BodyshopCalculationParameters(models.AbstractModel):
 class BodyshopAgreement(models.Model):
     _name = "bodyshop.agreement"
     _description = "Payer Agreement"
-    _inherit = ["bodyshop.calculation.parameters", "mail.thread"]
+    _inherit = [
+        "bodyshop.calculation.parameters",
+        "mail.thread",
+        "bodyshop.guard.mixin",
+    ]
     _order = "partner_id, name, id"
     _check_company_auto = True
 
@@ -173,6 +180,19 @@ class BodyshopAgreement(models.Model):
         help="Begrotingskosten: labour units at the body rate charged to the "
         "owner when the car is not repaired after the calculation.",
     )
+    payment_term_id = fields.Many2one(
+        comodel_name="account.payment.term",
+        string="Payment Terms",
+        check_company=True,
+        tracking=True,
+        help="When the paying party pays the shop's invoices (insurers usually "
+        "at 30 days). Empty: the paying party's own payment terms.",
+    )
+    storage_day_rate = fields.Monetary(
+        string="Storage per Day",
+        help="Stallingskosten: what a day of storage of a total-loss car costs "
+        "the paying party.",
+    )
     procedures = fields.Html(
         help="What this payer wants: reporting channel, photos, approval "
         "procedure, invoicing address...",
@@ -196,7 +216,12 @@ class BodyshopAgreement(models.Model):
         for agreement in self:
             agreement.dossier_count = counts.get(agreement, 0)
 
-    @api.constrains("estimating_fee_units", "expert_threshold", "default_deductible")
+    @api.constrains(
+        "estimating_fee_units",
+        "expert_threshold",
+        "default_deductible",
+        "storage_day_rate",
+    )
     def _check_agreement_amounts(self):
         for agreement in self:
             if (

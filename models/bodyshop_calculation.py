@@ -409,6 +409,105 @@ class BodyshopCalculation(models.Model):
             )
         return 0.0
 
+    def _labour_summary(self):
+        """The paying party's labour per labour type, as an estimating system
+        prints it: AE, hours, hourly rate and amount."""
+        self.ensure_one()
+        lines = self.line_ids.filtered(
+            lambda li: (
+                not li.display_type
+                and li.line_type == "labour"
+                and not li.customer_paid
+            )
+        )
+        labels = dict(lines._fields["labour_type"]._description_selection(self.env))
+        summary = []
+        for labour_type, label in labels.items():
+            group = lines.filtered(lambda li, t=labour_type: li.labour_type == t)
+            if not group:
+                continue
+            units = sum(group.mapped("labour_units"))
+            summary.append(
+                {
+                    "label": label,
+                    "units": units,
+                    "hours": units / self.units_per_hour,
+                    "rate": self._rate_for(labour_type),
+                    "amount": sum(group.mapped("price_subtotal")),
+                }
+            )
+        return summary
+
+    def _generated_basis(self):
+        """How the paint material and the small parts were computed, in the
+        user's words: {"paint_material": text, "small_parts": text}."""
+        self.ensure_one()
+        currency = self.currency_id
+
+        def money(amount):
+            return formatLang(self.env, amount, currency_obj=currency)
+
+        def number(value):
+            return formatLang(self.env, value, digits=1)
+
+        payer_lines = self.line_ids.filtered(
+            lambda li: not li.display_type and not li.customer_paid
+        )
+        paint = payer_lines.filtered(
+            lambda li: li.line_type == "labour" and li.labour_type == "paint"
+        )
+        basis = {"paint_material": False, "small_parts": False}
+        method = self.paint_material_method
+        if method == "percent_paint_labour" and self.paint_material_pct:
+            basis["paint_material"] = _(
+                "%(pct)s%% of paint labour %(base)s",
+                pct=number(self.paint_material_pct),
+                base=money(sum(paint.mapped("price_subtotal"))),
+            )
+        elif method == "fixed" and self.paint_material_fixed:
+            basis["paint_material"] = _("fixed amount")
+        elif method == "azt_index" and self.paint_material_index:
+            basis["paint_material"] = _(
+                "%(units)s AE paint x AZT index %(index)s / 100 x %(value)s",
+                units=number(sum(paint.mapped("labour_units"))),
+                index=number(self.paint_material_index),
+                value=money(self.paint_material_unit_value),
+            )
+        if self.small_parts_pct:
+            parts = sum(
+                payer_lines.filtered(lambda li: li.line_type == "part").mapped(
+                    "price_subtotal"
+                )
+            )
+            labour = sum(
+                payer_lines.filtered(lambda li: li.line_type == "labour").mapped(
+                    "price_subtotal"
+                )
+            )
+            base = {
+                "parts": parts,
+                "labour": labour,
+                "parts_labour": parts + labour,
+            }[self.small_parts_base or "parts"]
+            base_label = dict(
+                self._fields["small_parts_base"]._description_selection(self.env)
+            )[self.small_parts_base or "parts"]
+            text = _(
+                "%(pct)s%% of %(base_label)s %(base)s",
+                pct=number(self.small_parts_pct),
+                base_label=base_label.lower(),
+                base=money(base),
+            )
+            if self.small_parts_min or self.small_parts_max:
+                text = _(
+                    "%(text)s (at least %(min)s, at most %(max)s)",
+                    text=text,
+                    min=money(self.small_parts_min),
+                    max=money(self.small_parts_max) if self.small_parts_max else "-",
+                )
+            basis["small_parts"] = text
+        return basis
+
     def _small_parts(self, parts, labour):
         """min(max(pct x base, minimum), maximum); nothing without a base."""
         self.ensure_one()
@@ -636,6 +735,7 @@ class BodyshopCalculation(models.Model):
         )
         return {
             "type": "ir.actions.act_window",
+            "name": _("Send the Calculation to the Paying Party"),
             "res_model": "mail.compose.message",
             "view_mode": "form",
             "views": [(False, "form")],

@@ -161,6 +161,7 @@ class BodyshopCalculationLine(models.Model):
     vendor_id = fields.Many2one(
         comodel_name="res.partner",
         check_company=True,
+        domain="[('supplier_rank', '>', 0)]",
         help="Part supplier or sublet partner.",
     )
     cost_price = fields.Monetary(
@@ -453,6 +454,25 @@ class BodyshopCalculationLine(models.Model):
             ]
         )
 
+    def _purchase_price(self, vendor, product, quantity):
+        """The unit price an order of this line starts from, or None to let
+        Purchase price it (the supplier's price list, or the subcontractor's
+        quote for sublet work): the cost already known, else for a part its
+        list price on the calculation less the supplier's discount."""
+        self.ensure_one()
+        if self.cost_price:
+            return self.cost_price
+        if self.line_type != "part":
+            # Sublet work is quoted by the subcontractor.
+            return None
+        seller = product._select_seller(partner_id=vendor, quantity=quantity)
+        if seller and seller.partner_id == vendor and seller.price:
+            return None
+        currency = self.currency_id or self.env.company.currency_id
+        return currency.round(
+            self.price_unit * (1 - vendor.bodyshop_supplier_discount / 100)
+        )
+
     def _purchase_product(self):
         """The product a purchase order line is made with."""
         self.ensure_one()
@@ -532,8 +552,20 @@ class BodyshopCalculationLine(models.Model):
 
     @api.onchange("line_type")
     def _onchange_line_type(self):
-        if self.line_type == "part" and not self.discount:
-            self.discount = self.calculation_id.parts_discount_pct
+        """The defaults of a kind of line follow the kind: the payer's parts
+        discount is a part's, the labour type a labour line's, new-for-old
+        and origin a part's."""
+        parts_discount = self.calculation_id.parts_discount_pct
+        if self.line_type == "part":
+            if not self.discount:
+                self.discount = parts_discount
+        elif parts_discount and not float_compare(
+            self.discount, parts_discount, precision_digits=2
+        ):
+            self.discount = 0.0
+        if self.line_type != "part":
+            self.nvo_pct = 0.0
+            self.part_origin = False
         if self.line_type != "labour":
             self.labour_type = False
         elif not self.labour_type:

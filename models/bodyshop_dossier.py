@@ -14,6 +14,11 @@ STATES = [
     ("total_loss", "Total Loss"),
     ("cancelled", "Cancelled"),
 ]
+# Paying parties offered for a payer type: companies of that type, or not yet
+# typed (the first dossier they pay types them).
+PAYER_DOMAIN = (
+    "[('is_company', '=', True), ('bodyshop_payer_type', 'in', [payer_type, False])]"
+)
 # States in which a car occupies workshop capacity.
 PLANNED_STATES = ("intake", "calculation", "approval", "approved", "repair")
 CLOSED_STATES = ("delivered", "invoiced", "total_loss", "cancelled")
@@ -105,6 +110,7 @@ class BodyshopDossier(models.Model):
         comodel_name="res.currency",
         related="company_id.currency_id",
     )
+    company_country_id = fields.Many2one(related="company_id.country_id")
     user_id = fields.Many2one(
         comodel_name="res.users",
         string="Damage Manager",
@@ -160,6 +166,7 @@ class BodyshopDossier(models.Model):
         tracking=True,
         index=True,
         check_company=True,
+        domain=PAYER_DOMAIN,
         help="Who approves and pays the repair: the insurer, lease company or "
         "fleet owner, or the customer himself.",
     )
@@ -688,6 +695,7 @@ class BodyshopDossier(models.Model):
             dossier.vehicle_id.filtered(
                 lambda v: not v.driver_id
             ).driver_id = dossier.customer_id
+        dossiers._type_payers()
         return dossiers
 
     def write(self, vals):
@@ -695,7 +703,21 @@ class BodyshopDossier(models.Model):
         if vals.get("payer_type") == "private":
             vals = dict(vals)
             vals.pop("payer_id", None)
-        return super().write(vals)
+        result = super().write(vals)
+        if {"payer_id", "payer_type"} & set(vals):
+            self._type_payers()
+        return result
+
+    def _type_payers(self):
+        """A company that pays a dossier is offered for that payer type."""
+        for dossier in self:
+            payer = dossier.payer_id
+            if (
+                dossier.payer_type != "private"
+                and payer
+                and not payer.bodyshop_payer_type
+            ):
+                payer.sudo().bodyshop_payer_type = dossier.payer_type
 
     @api.ondelete(at_uninstall=False)
     def _unlink_except_in_progress(self):
@@ -711,8 +733,28 @@ class BodyshopDossier(models.Model):
 
     def action_cancel(self):
         self._check_can_cancel()
-        self._do_cancel()
-        return True
+        open_orders = self._do_cancel()
+        if not open_orders:
+            return True
+        # Confirmed orders are the supplier's too: they stay, and say so.
+        return {
+            "type": "ir.actions.client",
+            "tag": "display_notification",
+            "params": {
+                "type": "warning",
+                "sticky": True,
+                "title": _("Purchase orders still open"),
+                "message": _(
+                    "These orders were confirmed with the supplier and stay open: "
+                    "%(orders)s. Cancel or return them in Purchase.",
+                    orders=", ".join(
+                        f"{order.name} ({order.partner_id.name})"
+                        for order in open_orders
+                    ),
+                ),
+                "next": {"type": "ir.actions.client", "tag": "soft_reload"},
+            },
+        }
 
     def _check_can_cancel(self):
         for dossier in self:
@@ -726,8 +768,33 @@ class BodyshopDossier(models.Model):
                 )
 
     def _do_cancel(self):
+        """Cancel the dossiers, their courtesy reservations and the requests
+        for quotation not sent on; returns the confirmed purchase orders,
+        which stay open."""
         self._write_workflow({"state": "cancelled"})
         self._cancel_courtesy_reservations()
+        orders = self.purchase_order_ids
+        drafts = orders.filtered(lambda po: po.state in ("draft", "sent", "to approve"))
+        if drafts:
+            drafts.button_cancel()
+        open_orders = orders.filtered(lambda po: po.state in ("purchase", "done"))
+        for dossier in self:
+            cancelled = drafts.filtered(
+                lambda po, d=dossier: po.bodyshop_dossier_id == d
+            )
+            still_open = open_orders.filtered(
+                lambda po, d=dossier: po.bodyshop_dossier_id == d
+            )
+            if cancelled or still_open:
+                dossier._message_log(
+                    body=_(
+                        "Requests for quotation cancelled: %(cancelled)s. Confirmed "
+                        "purchase orders still open: %(open)s.",
+                        cancelled=", ".join(cancelled.mapped("name")) or "-",
+                        open=", ".join(still_open.mapped("name")) or "-",
+                    )
+                )
+        return open_orders
 
     def action_reopen(self):
         """Bring a cancelled dossier back to intake."""
@@ -827,7 +894,9 @@ class BodyshopDossier(models.Model):
             body = _("Closed as total loss.")
             if dossier.calculation_ids:
                 body = _(
-                    "Closed as total loss. Estimating fee for the owner: %(fee)s.",
+                    "Closed as total loss. The paying party is invoiced the "
+                    "estimating fee (%(fee)s), the storage and the towing "
+                    "(Create Invoices).",
                     fee=formatLang(
                         self.env,
                         dossier.estimating_fee_amount,
@@ -859,6 +928,7 @@ class BodyshopDossier(models.Model):
         template = self.env.ref("bodyshop.mail_template_expertise_request")
         return {
             "type": "ir.actions.act_window",
+            "name": _("Request an Expertise"),
             "res_model": "mail.compose.message",
             "view_mode": "form",
             "views": [(False, "form")],

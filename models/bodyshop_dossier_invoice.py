@@ -1,7 +1,7 @@
 from odoo import Command, _, api, fields, models
 from odoo.exceptions import UserError, ValidationError
 from odoo.tools import SQL
-from odoo.tools.misc import formatLang
+from odoo.tools.misc import format_date, formatLang
 
 # Products an invoice line carries per calculation line type: their income
 # accounts and taxes come from Odoo.
@@ -13,6 +13,8 @@ INVOICE_PRODUCTS = {
     "sublet": "bodyshop.product_product_sublet",
     "other": "bodyshop.product_product_other",
     "deductible": "bodyshop.product_product_deductible",
+    "estimating_fee": "bodyshop.product_product_estimating_fee",
+    "storage": "bodyshop.product_product_storage",
     "payer_share": "bodyshop.product_product_payer_share",
 }
 
@@ -119,12 +121,34 @@ class BodyshopDossier(models.Model):
         help="Hidden damage made a supplement necessary.",
     )
 
+    # reporting
+
+    def _read_group_select(self, aggregate_spec, query):
+        """A group's margin percentage is its total margin over its total
+        revenue, not the average of the dossiers' percentages."""
+        if aggregate_spec == "margin_percent:avg":
+            margin = super()._read_group_select("margin:sum", query)
+            revenue = super()._read_group_select("amount_invoiced:sum", query)
+            return SQL(
+                "CASE WHEN %s <> 0 THEN ROUND((100.0 * %s / %s)::numeric, 1) "
+                "ELSE 0 END",
+                revenue,
+                margin,
+                revenue,
+            )
+        return super()._read_group_select(aggregate_spec, query)
+
     # computes
 
     @api.depends("state", "current_calculation_id.state", "invoiced_calculation_id")
     def _compute_can_create_invoices(self):
         for dossier in self:
             calculation = dossier.current_calculation_id
+            if dossier.state == "total_loss":
+                dossier.can_create_invoices = bool(
+                    calculation and not dossier.invoiced_calculation_id
+                )
+                continue
             dossier.can_create_invoices = bool(
                 dossier.state in ("approved", "repair", "ready", "delivered")
                 and calculation.state == "approved"
@@ -151,6 +175,7 @@ class BodyshopDossier(models.Model):
         "calculation_ids.state",
         "calculation_ids.labour_units",
         "calculation_ids.amount_paint_material",
+        "state",
     )
     def _compute_margin(self):
         for dossier in self:
@@ -188,7 +213,8 @@ class BodyshopDossier(models.Model):
                     parts += amount
             calculation = dossier._margin_calculation()
             labour = paint = 0.0
-            if calculation:
+            # A total loss was not repaired: no labour or paint was spent.
+            if calculation and dossier.state != "total_loss":
                 per_hour = calculation.units_per_hour or 10.0
                 for line in calculation.line_ids.filtered(
                     lambda li: not li.display_type and li.line_type == "labour"
@@ -325,20 +351,8 @@ class BodyshopDossier(models.Model):
         )
         self.invalidate_recordset(["invoiced_calculation_id", "state"])
         calculation, previous = self._check_can_invoice()
-        dossier = self.with_company(self.company_id)
-        if previous:
-            payer_lines, customer_lines, untaxed = dossier._supplement_invoice_lines(
-                calculation, previous
-            )
-            deductible = 0.0
-        else:
-            payer_lines, customer_lines = dossier._calculation_invoice_lines(
-                calculation
-            )
-            untaxed = calculation.amount_payer_untaxed
-            deductible = self.deductible_amount
-        invoices_vals = dossier._split_invoices(
-            calculation, payer_lines, customer_lines, untaxed, deductible
+        invoices_vals = self.with_company(self.company_id)._prepare_invoices(
+            calculation, previous
         )
         if not invoices_vals:
             raise UserError(
@@ -363,6 +377,26 @@ class BodyshopDossier(models.Model):
         )
         return self.action_open_invoices()
 
+    def _prepare_invoices(self, calculation, previous):
+        """The invoices' values: a total loss to the paying party; a
+        supplement after the final calculation as the difference; else the
+        whole calculation, split as MODEL.md says."""
+        if self.state == "total_loss":
+            lines = self._total_loss_invoice_lines(calculation)
+            return [self._invoice_vals(calculation, "payer", self.payer_id, lines)]
+        if previous:
+            payer_lines, customer_lines, untaxed = self._supplement_invoice_lines(
+                calculation, previous
+            )
+            deductible = 0.0
+        else:
+            payer_lines, customer_lines = self._calculation_invoice_lines(calculation)
+            untaxed = calculation.amount_payer_untaxed
+            deductible = self.deductible_amount
+        return self._split_invoices(
+            calculation, payer_lines, customer_lines, untaxed, deductible
+        )
+
     def _check_can_invoice(self):
         """The calculation to invoice, and the version invoiced before it (for a
         supplement after the final calculation)."""
@@ -375,6 +409,8 @@ class BodyshopDossier(models.Model):
                     name=self.name,
                 )
             )
+        if self.state == "total_loss":
+            return self._check_can_invoice_total_loss(), False
         if self.state not in ("approved", "repair", "ready", "delivered"):
             raise UserError(
                 _(
@@ -411,6 +447,86 @@ class BodyshopDossier(models.Model):
                 )
             )
         return calculation, previous
+
+    def _check_can_invoice_total_loss(self):
+        """A total loss is invoiced once, from its latest calculation."""
+        calculation = self.current_calculation_id
+        if self.invoiced_calculation_id:
+            raise UserError(
+                _(
+                    "Total loss %(name)s has been invoiced already (see its invoices).",
+                    name=self.name,
+                )
+            )
+        if not calculation:
+            raise UserError(
+                _(
+                    "Total loss %(name)s has no calculation: there is no "
+                    "estimating fee to invoice.",
+                    name=self.name,
+                )
+            )
+        return calculation
+
+    def _storage_days(self):
+        """Calendar days the car stood at the shop, from the day it came in up
+        to the invoice (both counted)."""
+        self.ensure_one()
+        came_in = (self.checkin_date or self.intake_date).date()
+        today = fields.Date.context_today(self)
+        return max((today - came_in).days + 1, 1)
+
+    def _total_loss_invoice_lines(self, calculation):
+        """The estimating fee (begrotingskosten), the storage days
+        (stallingskosten) and the towing and other costs of ``calculation``:
+        what the paying party owes for a car that is not repaired. No
+        deductible."""
+        agreement = self.agreement_id
+        taxes = self.company_id.account_sale_tax_id
+        units = max(agreement.estimating_fee_units, 12.0) if agreement else 12.0
+        per_hour = agreement.units_per_hour or 10.0
+        lines = [
+            self._generated_line_vals(
+                "estimating_fee",
+                self.estimating_fee_amount,
+                _(
+                    "Estimating fee: %(units)s AE at the body work rate",
+                    units=formatLang(self.env, units, digits=1),
+                ),
+            )
+        ]
+        if (
+            agreement.rate_body
+            and self.currency_id.compare_amounts(
+                units / per_hour * agreement.rate_body, self.estimating_fee_amount
+            )
+            == 0
+        ):
+            lines[0].update(quantity=units / per_hour, price_unit=agreement.rate_body)
+        if agreement.storage_day_rate:
+            days = self._storage_days()
+            lines.append(
+                {
+                    "product_id": self._invoice_product("storage").id,
+                    "name": _(
+                        "Storage: %(days)s days from %(date)s",
+                        days=days,
+                        date=format_date(
+                            self.env, (self.checkin_date or self.intake_date).date()
+                        ),
+                    ),
+                    "quantity": days,
+                    "price_unit": agreement.storage_day_rate,
+                    "tax_ids": [Command.set(taxes.ids)],
+                }
+            )
+        for line in calculation.line_ids.filtered(
+            lambda li: (
+                not li.display_type and li.line_type == "other" and not li.customer_paid
+            )
+        ):
+            lines.append(self._invoice_line_vals(line))
+        return lines
 
     def _invoice_product(self, kind):
         return self.env.ref(INVOICE_PRODUCTS[kind])
@@ -601,7 +717,12 @@ class BodyshopDossier(models.Model):
                         )
                     )
                 tax = self._deductible_tax()
-                label = _("Deductible (eigen risico)")
+                label = _(
+                    "Deductible (eigen risico) of %(amount)s, VAT included, "
+                    "claim %(claim)s",
+                    amount=formatLang(self.env, deductible, currency_obj=currency),
+                    claim=self.claim_number or self.name,
+                )
                 payer_lines = payer_lines + [
                     {
                         "product_id": self._invoice_product("deductible").id,
@@ -668,7 +789,7 @@ class BodyshopDossier(models.Model):
         ]
 
     def _invoice_vals(self, calculation, role, partner, lines):
-        return {
+        vals = {
             "move_type": "out_invoice",
             "partner_id": partner.id,
             "company_id": self.company_id.id,
@@ -678,8 +799,13 @@ class BodyshopDossier(models.Model):
             "bodyshop_dossier_id": self.id,
             "bodyshop_calculation_id": calculation.id,
             "bodyshop_invoice_role": role,
-            "invoice_line_ids": [Command.create(vals) for vals in lines],
+            "invoice_line_ids": [Command.create(line_vals) for line_vals in lines],
         }
+        # The paying party pays as agreed; the customer as he always does
+        # (his own payment terms, from the partner).
+        if role == "payer" and self.agreement_id.payment_term_id:
+            vals["invoice_payment_term_id"] = self.agreement_id.payment_term_id.id
+        return vals
 
     def _update_invoiced_state(self):
         """A delivered dossier whose invoices are all posted is invoiced."""

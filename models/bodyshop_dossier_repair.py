@@ -284,7 +284,7 @@ class BodyshopDossier(models.Model):
                 limit=1,
             )
             line_commands = [
-                fields.Command.create(self._prepare_purchase_line(*item))
+                fields.Command.create(self._prepare_purchase_line(*item, vendor=vendor))
                 for item in items
             ]
             if order:
@@ -314,7 +314,7 @@ class BodyshopDossier(models.Model):
             action["domain"] = [("id", "in", orders.ids)]
         return action
 
-    def _prepare_purchase_line(self, line, product, quantity):
+    def _prepare_purchase_line(self, line, product, quantity, vendor=None):
         name = line.name
         if line.part_number and line.part_number not in name:
             name = f"[{line.part_number}] {name}"
@@ -324,8 +324,9 @@ class BodyshopDossier(models.Model):
             "product_qty": quantity,
             "bodyshop_calculation_line_id": line.id,
         }
-        if line.cost_price:
-            vals["price_unit"] = line.cost_price
+        price = line._purchase_price(vendor or line.vendor_id, product, quantity)
+        if price is not None:
+            vals["price_unit"] = price
         if (
             self.planned_start_date
             and self.planned_start_date >= fields.Date.context_today(self)

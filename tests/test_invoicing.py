@@ -3,6 +3,7 @@ from datetime import timedelta
 from odoo import Command, fields
 from odoo.exceptions import UserError, ValidationError
 from odoo.tests import Form, tagged
+from odoo.tools import SQL
 
 from .common import BodyshopCommon
 
@@ -509,3 +510,140 @@ class TestInvoicing(BodyshopCommon):
         self.assertEqual(set(invoices.mapped("state")), {"posted"})
         self.assertEqual(dossier.state, "invoiced")
         self.assertTrue(dossier.amount_invoiced)
+
+    # payment terms
+
+    def test_payer_pays_at_the_agreed_term_the_customer_at_his_own(self):
+        thirty_days = self.env.ref("account.account_payment_term_30days")
+        fifteen_days = self.env.ref("account.account_payment_term_15days")
+        self.env["bodyshop.agreement"].create(
+            {
+                "name": "Verzekeraar 30 dagen",
+                "partner_id": self.insurer.id,
+                "payment_term_id": thirty_days.id,
+            }
+        )
+        self.customer.property_payment_term_id = fifteen_days
+        dossier = self._final_dossier(
+            [self._part("Portier", 800.0)], deductible_amount=250.0
+        )
+        dossier.action_create_invoices()
+        payer = self._by_role(dossier, "payer")
+        customer = self._by_role(dossier, "customer")
+        self.assertEqual(payer.invoice_payment_term_id, thirty_days)
+        self.assertEqual(
+            payer.invoice_date_due, payer.invoice_date + timedelta(days=30)
+        )
+        self.assertEqual(customer.invoice_payment_term_id, fifteen_days)
+        self.assertEqual(
+            customer.invoice_date_due, customer.invoice_date + timedelta(days=15)
+        )
+
+    # total loss
+
+    def test_total_loss_is_invoiced_to_the_paying_party(self):
+        """Establishing the damage is work: the estimating fee, the storage
+        days and the towing go to the paying party, without deductible."""
+        self.env["bodyshop.agreement"].create(
+            {
+                "name": "Verzekeraar",
+                "partner_id": self.insurer.id,
+                "rate_body": 62.5,
+                "estimating_fee_units": 10.0,
+                "storage_day_rate": 12.0,
+            }
+        )
+        dossier = self._create_dossier(
+            deductible_amount=250.0,
+            intake_date=fields.Datetime.now() - timedelta(days=4),
+        )
+        calculation = self.env["bodyshop.calculation"].create(
+            {
+                "dossier_id": dossier.id,
+                "line_ids": [
+                    Command.create(
+                        {
+                            "line_type": "labour",
+                            "labour_type": "body",
+                            "name": "Carrosserie richten",
+                            "labour_units": 80,
+                        }
+                    ),
+                    Command.create(self._part("Langsligger", 900.0)),
+                    Command.create(
+                        {
+                            "line_type": "other",
+                            "name": "Berging",
+                            "quantity": 1,
+                            "price_unit": 145.0,
+                        }
+                    ),
+                ],
+            }
+        )
+        self._approve(calculation)
+        self.assertFalse(dossier.can_create_invoices)
+        dossier.action_total_loss()
+        self.assertTrue(dossier.can_create_invoices)
+        dossier.action_create_invoices()
+        invoice = self._invoices(dossier)
+        self.assertEqual(len(invoice), 1)
+        self.assertEqual(invoice.partner_id, self.insurer)
+        self.assertEqual(invoice.bodyshop_invoice_role, "payer")
+        lines = invoice.invoice_line_ids
+        fee = lines.filtered(
+            lambda li: (
+                li.product_id == self.env.ref("bodyshop.product_product_estimating_fee")
+            )
+        )
+        # At least 12 AE at the body rate: 12 / 10 x 62.50.
+        self.assertAlmostEqual(fee.price_subtotal, 75.0)
+        self.assertAlmostEqual(dossier.estimating_fee_amount, 75.0)
+        storage = lines.filtered(
+            lambda li: li.product_id == self.env.ref("bodyshop.product_product_storage")
+        )
+        self.assertEqual(storage.quantity, 5, "from the day the car came in")
+        self.assertAlmostEqual(storage.price_subtotal, 60.0)
+        towing = lines.filtered(lambda li: li.name == "Berging")
+        self.assertAlmostEqual(towing.price_subtotal, 145.0)
+        self.assertEqual(len(lines), 3, "no repair lines, no deductible")
+        self.assertAlmostEqual(invoice.amount_untaxed, 280.0)
+        self.assertAlmostEqual(invoice.amount_total, 338.8)
+        self.assertEqual(invoice.state, "posted")
+        self.assertEqual(dossier.state, "total_loss")
+        self.assertEqual(dossier.cost_labour, 0.0, "a total loss is not repaired")
+        with self.assertRaisesRegex(UserError, "invoiced already"):
+            dossier.action_create_invoices()
+        self.assertFalse(dossier.can_create_invoices)
+
+    def test_margin_percent_of_a_group_is_weighted(self):
+        """Two dossiers, 1000 revenue at 50 % and 100 revenue at 10 %: the
+        group earns 510 of 1100, 46.4 %, not the average 30 %."""
+        first = self._create_dossier()
+        second = self._create_dossier(
+            vehicle_id=self._create_vehicle("TZ-110-B", self.model_petrol).id
+        )
+        # The stored margins as the posted invoices and bills would make them.
+        self.env.flush_all()
+        for dossier, revenue, margin in ((first, 1000.0, 500.0), (second, 100.0, 10.0)):
+            self.env.cr.execute(
+                SQL(
+                    "UPDATE bodyshop_dossier SET amount_invoiced = %s, margin = %s, "
+                    "margin_percent = %s WHERE id = %s",
+                    revenue,
+                    margin,
+                    margin / revenue * 100,
+                    dossier.id,
+                )
+            )
+        self.env.invalidate_all()
+        [(percent,)] = self.env["bodyshop.dossier"]._read_group(
+            [("id", "in", (first | second).ids)], [], ["margin_percent:avg"]
+        )
+        self.assertAlmostEqual(float(percent), 46.4, places=1)
+        groups = self.env["bodyshop.dossier"].read_group(
+            [("id", "in", (first | second).ids)],
+            ["margin_percent:avg", "margin:sum"],
+            ["payer_type"],
+        )
+        self.assertAlmostEqual(float(groups[0]["margin_percent"]), 46.4, places=1)

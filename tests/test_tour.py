@@ -108,6 +108,88 @@ class TestBodyshopTours(HttpCase):
         self.assertEqual(calculation.approval_ids.reference, "AUTH-2026-42")
         self.assertEqual(dossier.state, "approved")
 
+    def test_tour_calculation_grid_by_keyboard(self):
+        """A mixed 10-line calculation typed with the keyboard: every value
+        lands in its column, every kind keeps its own defaults."""
+        company = self.env.company
+        tax = self.env["account.tax"].create(
+            {"name": "BTW 21% (grid)", "amount": 21.0, "type_tax_use": "sale"}
+        )
+        company.account_sale_tax_id = tax
+        insurer = self.env["res.partner"].create(
+            {"name": "Gridverzekeraar N.V.", "is_company": True}
+        )
+        self.env["bodyshop.agreement"].create(
+            {
+                "name": "Grid agreement",
+                "partner_id": insurer.id,
+                "rate_body": 60.0,
+                "rate_paint": 65.0,
+                "parts_discount_pct": 10.0,
+            }
+        )
+        customer = self.env["res.partner"].create({"name": "Gridklant"})
+        brand = self.env["fleet.vehicle.model.brand"].create({"name": "Gridmerk"})
+        model = self.env["fleet.vehicle.model"].create(
+            {"name": "G1", "brand_id": brand.id}
+        )
+        vehicle = self.env["fleet.vehicle"].create(
+            {
+                "license_plate": "HZ-312-K",
+                "model_id": model.id,
+                "bodyshop_customer_vehicle": True,
+                "driver_id": customer.id,
+            }
+        )
+        dossier = self.env["bodyshop.dossier"].create(
+            {
+                "customer_id": customer.id,
+                "vehicle_id": vehicle.id,
+                "payer_type": "insurer",
+                "payer_id": insurer.id,
+            }
+        )
+        calculation = self.env["bodyshop.calculation"].create(
+            {"dossier_id": dossier.id}
+        )
+        self.start_tour(
+            f"/odoo/action-bodyshop.bodyshop_calculation_action/{calculation.id}",
+            "bodyshop_calculation_grid_tour",
+            login="admin",
+        )
+        lines = calculation.line_ids.sorted("sequence")
+        expected = [
+            ("labour", "body", "Voorbumper demonteren-monteren", 6.0, 1.0, 0.0, 0.0),
+            ("labour", "body", "Motorkap uitdeuken", 12.0, 1.0, 0.0, 0.0),
+            ("labour", "paint", "Motorkap spuiten", 18.0, 1.0, 0.0, 0.0),
+            ("part", False, "Voorbumper", 0.0, 1.0, 420.0, 10.0),
+            ("part", False, "Grille", 0.0, 1.0, 89.5, 10.0),
+            ("part", False, "Bevestigingsclips", 0.0, 4.0, 2.5, 10.0),
+            ("part", False, "Koplamp links", 0.0, 1.0, 310.0, 10.0),
+            ("sublet", False, "Wielen uitlijnen", 0.0, 1.0, 95.0, 0.0),
+            ("sublet", False, "ADAS-kalibratie voorcamera", 0.0, 1.0, 185.0, 0.0),
+            ("other", False, "Berging", 0.0, 1.0, 145.0, 0.0),
+        ]
+        self.assertEqual(
+            [
+                (
+                    line.line_type,
+                    line.labour_type,
+                    line.name,
+                    line.labour_units,
+                    line.quantity,
+                    line.price_unit,
+                    line.discount,
+                )
+                for line in lines
+            ],
+            expected,
+        )
+        self.assertEqual(lines[3].part_number, "5G0807221")
+        self.assertEqual(lines[6].part_number, "5G0941005")
+        # 6 + 12 AE body at 60, 18 AE paint at 65.
+        self.assertAlmostEqual(calculation.amount_labour, 225.0)
+
     def test_tour_repair(self):
         """From approval to repair start: parts, courtesy car, check-in."""
         user = self.env["res.users"].create(

@@ -110,13 +110,26 @@ class TestVehicleIdentification(BodyshopCommon):
         self.assertEqual(old.vin_sn, "110 3457 K")
 
     def test_vin_check_digit_warns_never_blocks(self):
+        # A North American VIN carries the check digit: a wrong one warns.
         vehicle = self._create_vehicle(
-            "AB-12-CD", self.model_petrol, vin_sn="WVWZZZAU39W123456"
+            "AB-12-CD", self.model_petrol, vin_sn="1M8GDM9A1KP042788"
         )
         self.assertIn("check digit", vehicle.bodyshop_vin_warning)
         with Form(vehicle, view="bodyshop.fleet_vehicle_view_form_bodyshop") as form:
-            form.vin_sn = "WVWZZZAU49W123456"
-        self.assertEqual(vehicle.vin_sn, "WVWZZZAU49W123456")
+            form.vin_sn = "1M8GDM9A2KP042788"
+        self.assertEqual(vehicle.vin_sn, "1M8GDM9A2KP042788")
+        vehicle.vin_sn = "1M8GDM9AXKP042788"
+        self.assertFalse(vehicle.bodyshop_vin_warning)
+
+    def test_european_vin_needs_no_check_digit(self):
+        """Position 9 of a European VIN (a Volkswagen here) is the maker's."""
+        self.assertFalse(vid.vin_check_digit_applies("WVWZZZAU39W123456"))
+        self.assertTrue(vid.vin_check_digit_applies("1M8GDM9AXKP042788"))
+        self.assertTrue(vid.vin_check_digit_applies("LSVAB4187E2123457"))
+        vehicle = self._create_vehicle(
+            "AB-12-CD", self.model_petrol, vin_sn="WVWZZZAU39W123456"
+        )
+        self.assertFalse(vehicle.bodyshop_vin_warning)
 
     def test_electric_from_fuel_type(self):
         self.assertTrue(self.ev_vehicle.bodyshop_is_electric)

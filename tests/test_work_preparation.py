@@ -132,6 +132,54 @@ class TestWorkPreparation(BodyshopCommon):
             self.dossier.action_order_parts()
         self.assertEqual(len(self.dossier.purchase_order_ids.order_line), 4)
 
+    def test_rfq_priced_from_list_price_and_supplier_discount(self):
+        """Parts are ordered at their list price less the supplier's discount,
+        or at the supplier's own price list where Purchase has one; sublet
+        work waits for the subcontractor's quote."""
+        self.parts_dealer.bodyshop_supplier_discount = 20.0
+        headlamp = self.env["product.product"].create(
+            {
+                "name": "Koplamp links",
+                "purchase_ok": True,
+                "seller_ids": [
+                    Command.create({"partner_id": self.aftermarket.id, "price": 155.0})
+                ],
+            }
+        )
+        self._line("Headlamp left", self.calculation).product_id = headlamp
+        self._approve()
+        self.dossier.action_order_parts()
+        self.assertEqual(self._line("Front bumper").purchase_line_ids.price_unit, 336.0)
+        self.assertEqual(self._line("Grille clips").purchase_line_ids.price_unit, 2.0)
+        self.assertEqual(
+            self._line("Headlamp left").purchase_line_ids.price_unit, 155.0
+        )
+        self.assertEqual(
+            self._line("Wheel alignment").purchase_line_ids.price_unit, 0.0
+        )
+        self.assertEqual(self._line("Front bumper").price_unit, 420.0, "sale untouched")
+
+    def test_cancel_with_purchase_orders(self):
+        """Cancelling a dossier cancels its requests for quotation and warns
+        about the orders confirmed with a supplier, which stay open."""
+        self._approve()
+        self.dossier.action_order_parts()
+        orders = self.dossier.purchase_order_ids
+        confirmed = orders.filtered(lambda o: o.partner_id == self.glass_shop)
+        confirmed.button_confirm()
+        action = self.dossier.action_cancel()
+        self.assertEqual(self.dossier.state, "cancelled")
+        self.assertEqual(set((orders - confirmed).mapped("state")), {"cancel"})
+        self.assertEqual(confirmed.state, "purchase")
+        self.assertEqual(action["tag"], "display_notification")
+        self.assertIn(confirmed.name, action["params"]["message"])
+        self.assertIn("Ruitenspecialist", action["params"]["message"])
+        # Without confirmed orders there is nothing to warn about.
+        other = self._create_dossier(
+            vehicle_id=self._create_vehicle("TZ-109-B", self.model_petrol).id
+        )
+        self.assertIs(other.action_cancel(), True)
+
     def test_order_parts_needs_a_supplier(self):
         self._line("Headlamp left", self.calculation).vendor_id = False
         self._approve()
@@ -197,9 +245,11 @@ class TestWorkPreparation(BodyshopCommon):
         bumper_line = self._line("Front bumper").purchase_line_ids
         bumper_line.price_unit = 301.15
         bumper_line.order_id.button_confirm()
-        # The dealer's order holds the bumper and 4 clips (standard price 0).
+        # The dealer's order holds the bumper and 4 clips at their list price
+        # (the dealer gives no discount).
         self.assertEqual(self._line("Front bumper").cost_price, 301.15)
-        self.assertEqual(self.dossier.cost_parts, 301.15)
+        self.assertEqual(self._line("Grille clips").cost_price, 2.5)
+        self.assertEqual(self.dossier.cost_parts, 311.15)
         # The approved amount is untouched by the cost.
         self.assertEqual(self.calculation.amount_sublet, 95.0)
 
@@ -541,6 +591,39 @@ class TestWorkPreparation(BodyshopCommon):
         self.assertIn("Requested", html)
         self.assertIn("Wheel Alignment", html)  # ADAS box: alignment sublet
         self.assertNotIn("420", html)  # no prices for the workshop
+
+    def test_work_order_holds_the_extra_work(self):
+        """Meerwerk the customer pays is work for the workshop too."""
+        self.env["bodyshop.calculation.line"].create(
+            [
+                {
+                    "calculation_id": self.calculation.id,
+                    "line_type": "other",
+                    "name": "Steenslag voorruit herstellen",
+                    "quantity": 1,
+                    "price_unit": 65.0,
+                    "customer_paid": True,
+                },
+                {
+                    "calculation_id": self.calculation.id,
+                    "line_type": "part",
+                    "name": "Velgen poedercoaten",
+                    "quantity": 4,
+                    "price_unit": 95.0,
+                    "customer_paid": True,
+                },
+            ]
+        )
+        self._approve()
+        html = (
+            self.env["ir.actions.report"]
+            ._render_qweb_html("bodyshop.action_report_work_order", self.dossier.ids)[0]
+            .decode()
+        )
+        self.assertIn("Steenslag voorruit herstellen", html)
+        self.assertIn("Velgen poedercoaten", html)
+        self.assertIn("Other Work", html)
+        self.assertEqual(html.count("Extra work (customer)"), 2)
 
     # access
 

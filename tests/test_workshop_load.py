@@ -48,6 +48,61 @@ class TestWorkshopLoad(BodyshopCommon):
         self.assertAlmostEqual(row.free_hours, 11.0)
         self.assertAlmostEqual(row.load_percent, 31.25)
 
+    def test_schedule_and_public_holidays(self):
+        """Working days come from the company's schedule: a public holiday has
+        no capacity and books nothing, a Saturday in the schedule does."""
+        calendar = self.env["resource.calendar"].create(
+            {
+                "name": "Werkplaats ma-za",
+                "company_id": self.company.id,
+                "tz": "Europe/Amsterdam",
+                "attendance_ids": [
+                    (
+                        0,
+                        0,
+                        {
+                            "name": f"Dag {day}",
+                            "dayofweek": str(day),
+                            "hour_from": 8,
+                            "hour_to": 17,
+                            "day_period": "morning",
+                        },
+                    )
+                    for day in range(6)
+                ],
+            }
+        )
+        self.company.resource_calendar_id = calendar
+        wednesday = self.monday + timedelta(days=2)
+        self.env["resource.calendar.leaves"].create(
+            {
+                "name": "Feestdag",
+                "calendar_id": calendar.id,
+                "company_id": self.company.id,
+                "date_from": f"{wednesday} 00:00:00",
+                "date_to": f"{wednesday} 22:59:59",
+            }
+        )
+        self._create_dossier(
+            estimate_hours=15,
+            planned_start_date=self.monday,
+            planned_delivery_date=self.monday + timedelta(days=6),
+        )
+        self.assertFalse(self._load(wednesday), "a public holiday has no capacity")
+        # Monday, Tuesday, Thursday, Friday and Saturday: 3 h a day.
+        for offset in (0, 1, 3, 4, 5):
+            with self.subTest(day=offset):
+                row = self._load(self.monday + timedelta(days=offset))
+                self.assertAlmostEqual(row.booked_hours, 3.0)
+                self.assertEqual(row.capacity_hours, 16.0)
+        self.assertFalse(self._load(self.monday + timedelta(days=6)), "Sunday")
+        # The intake plans its delivery over the same working days.
+        form = Form(self.env["bodyshop.intake.wizard"])
+        form.estimate_hours = 24
+        form.planned_start_date = self.monday + timedelta(days=1)
+        # Tuesday, Thursday, Friday: three days of 8 hours.
+        self.assertEqual(form.planned_delivery_date, self.monday + timedelta(days=4))
+
     def test_closed_dossiers_book_nothing(self):
         dossier = self._create_dossier(
             estimate_hours=8,
@@ -92,5 +147,17 @@ class TestWorkshopLoad(BodyshopCommon):
         form = Form(self.env["bodyshop.intake.wizard"])
         form.estimate_hours = 8
         self.assertGreater(form.suggested_start_date, last)
-        self.assertEqual(form.planned_start_date, form.suggested_start_date)
-        self.assertGreaterEqual(form.planned_delivery_date, form.planned_start_date)
+        # Only shown: the user's own date is never replaced by it.
+        self.assertFalse(form.planned_start_date)
+        typed = date.today() + timedelta(days=3)
+        form.planned_start_date = typed
+        form.estimate_hours = 9
+        self.assertEqual(form.planned_start_date, typed)
+        form.license_plate = "TZ-101-B"
+        form.customer_id = self.customer
+        form.payer_type = "private"
+        wizard = form.save()
+        wizard.planned_start_date = False
+        wizard.action_use_suggested_date()
+        self.assertEqual(wizard.planned_start_date, wizard.suggested_start_date)
+        self.assertGreaterEqual(wizard.planned_delivery_date, wizard.planned_start_date)

@@ -69,6 +69,19 @@ def vin_is_well_formed(vin):
     return bool(VIN_PATTERN.match(compact(vin)))
 
 
+# World manufacturer identifiers whose region makes the check digit
+# mandatory: North America (1-5) and China (L). European and other makers
+# need not fill position 9 with it.
+VIN_CHECK_DIGIT_REGIONS = set("12345L")
+
+
+def vin_check_digit_applies(vin):
+    """Whether the VIN comes from a region where position 9 is the check
+    digit (North America, China)."""
+    vin = compact(vin)
+    return bool(vin) and vin[0] in VIN_CHECK_DIGIT_REGIONS
+
+
 def vin_check_digit_ok(vin):
     """Whether position 9 holds the ISO 3779 check digit.
 

@@ -10,6 +10,7 @@ from ..models.bodyshop_dossier import (
     COVERAGES,
     DAMAGE_CAUSES,
     INTAKE_CHANNELS,
+    PAYER_DOMAIN,
     PAYER_TYPES,
 )
 from ..models.bodyshop_ev_triage_mixin import EV_TRIAGE_FIELDS
@@ -66,6 +67,7 @@ class BodyshopIntakeWizard(models.TransientModel):
         default=lambda self: self.env.company,
     )
     currency_id = fields.Many2one(related="company_id.currency_id")
+    company_country_id = fields.Many2one(related="company_id.country_id")
     user_id = fields.Many2one(
         comodel_name="res.users",
         string="Damage Manager",
@@ -134,6 +136,7 @@ class BodyshopIntakeWizard(models.TransientModel):
         comodel_name="res.partner",
         string="Paying Party",
         check_company=True,
+        domain=PAYER_DOMAIN,
     )
     claim_number = fields.Char()
     policy_number = fields.Char()
@@ -258,12 +261,8 @@ class BodyshopIntakeWizard(models.TransientModel):
 
     @api.onchange("planned_start_date", "estimate_hours")
     def _onchange_planned_start_date(self):
-        if (
-            not self.planned_start_date
-            and self.estimate_hours
-            and self.suggested_start_date
-        ):
-            self.planned_start_date = self.suggested_start_date
+        # The suggested start date is only shown (Use it): a suggestion never
+        # takes the place of a date the user typed.
         if self.planned_start_date and (
             not self.planned_delivery_date
             or self.planned_delivery_date < self.planned_start_date
@@ -276,6 +275,21 @@ class BodyshopIntakeWizard(models.TransientModel):
         """Ask the register again (for instance when it was down)."""
         self.ensure_one()
         self._lookup_plate()
+        return self._reopen()
+
+    def action_use_suggested_date(self):
+        """Plan the car on the first working day with room for it."""
+        self.ensure_one()
+        if self.suggested_start_date:
+            self.planned_start_date = self.suggested_start_date
+            if (
+                not self.planned_delivery_date
+                or self.planned_delivery_date < self.planned_start_date
+            ):
+                self.planned_delivery_date = self._default_delivery_date()
+        return self._reopen()
+
+    def _reopen(self):
         return {
             "type": "ir.actions.act_window",
             "res_model": self._name,
@@ -404,6 +418,13 @@ class BodyshopIntakeWizard(models.TransientModel):
             hours = 0.0
         # At most a year of working days.
         working_days = min(max(1, math.ceil(hours / min(capacity, 8.0))), 260)
+        calendar = self.company_id.resource_calendar_id
+        start = fields.Datetime.to_datetime(self.planned_start_date)
+        if calendar:
+            # The company's working schedule, its public holidays left out.
+            end = calendar.plan_days(working_days, start, compute_leaves=True)
+            if end:
+                return end.date()
         day = self.planned_start_date
         while day.weekday() >= 5:
             day = fields.Date.add(day, days=1)

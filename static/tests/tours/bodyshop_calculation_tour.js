@@ -14,7 +14,7 @@ registry.category("web_tour.tours").add("bodyshop_calculation_tour", {
         },
         {
             content: "Add a labour line",
-            trigger: '.o_field_x2many_list_row_add a:contains("Add a line")',
+            trigger: '.o_field_x2many_list_row_add a:contains("Add labour")',
             run: "click",
         },
         {
@@ -34,13 +34,8 @@ registry.category("web_tour.tours").add("bodyshop_calculation_tour", {
         },
         {
             content: "Add a part line",
-            trigger: '.o_field_x2many_list_row_add a:contains("Add a line")',
+            trigger: '.o_field_x2many_list_row_add a:contains("Add a part")',
             run: "click",
-        },
-        {
-            content: "Line type: part",
-            trigger: '.o_data_row:nth-child(2).o_selected_row .o_field_widget[name="line_type"] select',
-            run: 'select "part"',
         },
         {
             content: "Part description",
