@@ -276,7 +276,7 @@ def focused(browser, selector):
 def add_calculation_line(browser):
     """Add a part by keyboard: the time until the line's amount and the
     calculation's totals show it."""
-    total = ".o_field_widget[name=amount_total]"
+    total = ".o_field_widget[name=tax_totals]"
     before = total_text(browser, total)
     browser.eval(
         "[...document.querySelectorAll('.o_field_x2many_list_row_add a')]"

@@ -178,17 +178,14 @@ class BodyshopApproval(models.Model):
                 _(
                     "%(name)s is %(state)s: only a sent version can be approved.",
                     name=calc.name,
-                    state=dict(calc._fields["state"]._description_selection(self.env))[
-                        calc.state
-                    ],
+                    state=calc._selection_label(),
                 )
             )
 
     def _do_respond(self, state, amount, reference, responded_by, note):
         self.ensure_one()
         calc = self.calculation_id
-        self.check_access("write")
-        self.sudo().write(
+        self._write_workflow(
             {
                 "state": state,
                 "approved_amount": amount,
@@ -208,15 +205,13 @@ class BodyshopApproval(models.Model):
             older._write_workflow({"state": "superseded"})
             calc._write_workflow({"state": "approved"})
             calc.dossier_id._set_state_from_calculation("approved")
-        labels = dict(self._fields["state"]._description_selection(self.env))
-        channels = dict(self._fields["channel"]._description_selection(self.env))
         body = _(
             "%(calc)s: %(answer)s by %(who)s via %(channel)s, reference %(ref)s, "
             "amount %(amount)s (registered by %(user)s).",
             calc=calc.name,
-            answer=labels[state],
+            answer=self._selection_label(),
             who=self.responded_by or self.payer_id.display_name,
-            channel=channels[self.channel],
+            channel=self._selection_label("channel"),
             ref=self.reference or "-",
             amount=formatLang(self.env, amount, currency_obj=self.currency_id),
             user=self.env.user.name,

@@ -118,6 +118,20 @@ class BodyshopCalculation(models.Model):
     amount_other = fields.Monetary(
         string="Other Costs", compute="_compute_amounts", store=True
     )
+    amount_paint_material_generated = fields.Monetary(
+        string="Computed Paint Material",
+        compute="_compute_amounts",
+        store=True,
+        help="The paint material the parameters compute (lines of that kind "
+        "come on top).",
+    )
+    amount_small_parts_generated = fields.Monetary(
+        string="Computed Small Parts",
+        compute="_compute_amounts",
+        store=True,
+        help="The small parts the parameters compute (lines of that kind come on top).",
+    )
+    tax_totals = fields.Binary(compute="_compute_tax_totals", exportable=False)
     amount_untaxed = fields.Monetary(
         string="Untaxed Amount", compute="_compute_amounts", store=True, tracking=True
     )
@@ -292,6 +306,66 @@ class BodyshopCalculation(models.Model):
             for name, value in totals.items():
                 calc[name] = value
 
+    def _generated_amounts(self):
+        """Paint material and small parts the calculation computes itself
+        (lines of those kinds add to them), from the paying party's lines,
+        rounded: {"paint_material": amount, "small_parts": amount}."""
+        self.ensure_one()
+        currency = self.currency_id or self.env.company.currency_id
+        payer_lines = self.line_ids.filtered(
+            lambda li: not li.display_type and not li.customer_paid
+        )
+        paint = payer_lines.filtered(
+            lambda li: li.line_type == "labour" and li.labour_type == "paint"
+        )
+        labour = payer_lines.filtered(lambda li: li.line_type == "labour")
+        parts = payer_lines.filtered(lambda li: li.line_type == "part")
+        return {
+            "paint_material": currency.round(
+                self._paint_material(
+                    sum(paint.mapped("price_subtotal")),
+                    sum(paint.mapped("labour_units")),
+                )
+            ),
+            "small_parts": currency.round(
+                self._small_parts(
+                    sum(parts.mapped("price_subtotal")),
+                    sum(labour.mapped("price_subtotal")),
+                )
+            ),
+        }
+
+    def _prepare_base_lines(self, lines, generated):
+        """Base lines for Odoo's tax engine: ``lines`` at their rounded
+        amounts and the ``generated`` paint material and small parts at the
+        company's sales tax."""
+        AccountTax = self.env["account.tax"]
+        currency = self.currency_id or self.env.company.currency_id
+        base_lines = [line._prepare_base_line_for_taxes_computation() for line in lines]
+        for kind, amount in generated.items():
+            if amount:
+                base_lines.append(
+                    AccountTax._prepare_base_line_for_taxes_computation(
+                        None,
+                        id=f"generated_{kind}",
+                        price_unit=amount,
+                        quantity=1.0,
+                        tax_ids=self.company_id.account_sale_tax_id,
+                        currency_id=currency,
+                        partner_id=self.payer_id,
+                    )
+                )
+        AccountTax._add_tax_details_in_base_lines(base_lines, self.company_id)
+        AccountTax._round_base_lines_tax_details(base_lines, self.company_id)
+        return base_lines
+
+    def _tax_totals(self, lines, generated):
+        return self.env["account.tax"]._get_tax_totals_summary(
+            base_lines=self._prepare_base_lines(lines, generated),
+            currency=self.currency_id or self.env.company.currency_id,
+            company=self.company_id,
+        )
+
     def _get_totals(self):
         """Every total of the calculation, with Odoo's tax engine for VAT.
 
@@ -303,6 +377,7 @@ class BodyshopCalculation(models.Model):
         currency = self.currency_id or self.env.company.currency_id
         lines = self.line_ids.filtered(lambda li: not li.display_type)
         payer_lines = lines.filtered(lambda li: not li.customer_paid)
+        generated = self._generated_amounts()
 
         def total(lines_, line_type):
             return sum(
@@ -311,65 +386,15 @@ class BodyshopCalculation(models.Model):
                 )
             )
 
-        paint_labour = sum(
-            payer_lines.filtered(
-                lambda li: li.line_type == "labour" and li.labour_type == "paint"
-            ).mapped("price_subtotal")
-        )
-        paint_units = sum(
-            payer_lines.filtered(
-                lambda li: li.line_type == "labour" and li.labour_type == "paint"
-            ).mapped("labour_units")
-        )
-        generated_paint = currency.round(
-            self._paint_material(paint_labour, paint_units)
-        )
-        payer_labour = total(payer_lines, "labour")
-        payer_parts = total(payer_lines, "part")
-        generated_small = currency.round(self._small_parts(payer_parts, payer_labour))
-
-        default_taxes = self.company_id.account_sale_tax_id
-        AccountTax = self.env["account.tax"]
-
-        def tax_summary(lines_, extra_amounts):
-            base_lines = [
-                AccountTax._prepare_base_line_for_taxes_computation(
-                    line,
-                    price_unit=line.price_subtotal,
-                    quantity=1.0,
-                    discount=0.0,
-                    tax_ids=line.tax_ids,
-                    currency_id=currency,
-                    product_id=line.product_id,
-                )
-                for line in lines_
-            ]
-            for index, amount in enumerate(extra_amounts):
-                if amount:
-                    base_lines.append(
-                        AccountTax._prepare_base_line_for_taxes_computation(
-                            None,
-                            id=f"generated_{index}",
-                            price_unit=amount,
-                            quantity=1.0,
-                            tax_ids=default_taxes,
-                            currency_id=currency,
-                        )
-                    )
-            AccountTax._add_tax_details_in_base_lines(base_lines, self.company_id)
-            AccountTax._round_base_lines_tax_details(base_lines, self.company_id)
-            summary = AccountTax._get_tax_totals_summary(
-                base_lines=base_lines, currency=currency, company=self.company_id
-            )
-            return summary["base_amount_currency"], summary["tax_amount_currency"]
-
-        untaxed, tax = tax_summary(lines, [generated_paint, generated_small])
+        summary = self._tax_totals(lines, generated)
+        untaxed = summary["base_amount_currency"]
+        tax = summary["tax_amount_currency"]
         if payer_lines == lines:
             payer_untaxed, payer_tax = untaxed, tax
         else:
-            payer_untaxed, payer_tax = tax_summary(
-                payer_lines, [generated_paint, generated_small]
-            )
+            payer_summary = self._tax_totals(payer_lines, generated)
+            payer_untaxed = payer_summary["base_amount_currency"]
+            payer_tax = payer_summary["tax_amount_currency"]
         amount_total = currency.round(untaxed + tax)
         amount_payer = currency.round(payer_untaxed + payer_tax)
         return {
@@ -379,9 +404,13 @@ class BodyshopCalculation(models.Model):
                 )
             ),
             "amount_labour": total(lines, "labour"),
-            "amount_paint_material": generated_paint + total(lines, "paint_material"),
+            "amount_paint_material_generated": generated["paint_material"],
+            "amount_small_parts_generated": generated["small_parts"],
+            "amount_paint_material": generated["paint_material"]
+            + total(lines, "paint_material"),
             "amount_parts": total(lines, "part"),
-            "amount_small_parts": generated_small + total(lines, "small_parts"),
+            "amount_small_parts": generated["small_parts"]
+            + total(lines, "small_parts"),
             "amount_sublet": total(lines, "sublet"),
             "amount_other": total(lines, "other"),
             "amount_untaxed": untaxed,
@@ -392,6 +421,22 @@ class BodyshopCalculation(models.Model):
             "amount_payer_tax": payer_tax,
             "amount_customer_paid": currency.round(amount_total - amount_payer),
         }
+
+    @api.depends(
+        "line_ids.price_subtotal",
+        "line_ids.tax_ids",
+        "line_ids.display_type",
+        "line_ids.customer_paid",
+        *CALCULATION_PARAMETERS,
+    )
+    def _compute_tax_totals(self):
+        """VAT per rate, as a sale order shows it (every line, the extra
+        work the customer pays included)."""
+        for calc in self:
+            calc.tax_totals = calc._tax_totals(
+                calc.line_ids.filtered(lambda li: not li.display_type),
+                calc._generated_amounts(),
+            )
 
     def _paint_material(self, paint_labour, paint_units):
         self.ensure_one()
@@ -707,7 +752,7 @@ class BodyshopCalculation(models.Model):
             .create(
                 {
                     "calculation_id": self.id,
-                    "channel": self.env.context.get("bodyshop_channel", "email"),
+                    "channel": "email",
                 }
             )
             .sudo(False)
@@ -790,14 +835,6 @@ class BodyshopCalculation(models.Model):
             )
         )
         return new._get_form_action()
-
-    def _write_workflow(self, vals):
-        """The workflow's own write of the fields it owns (state): the user
-        must be allowed to change the calculation."""
-        if not self:
-            return True
-        self.check_access("write")
-        return self.sudo().write(vals)
 
     def _get_form_action(self):
         self.ensure_one()

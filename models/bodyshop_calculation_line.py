@@ -1,7 +1,7 @@
 import re
 from datetime import timedelta
 
-from odoo import _, api, fields, models
+from odoo import Command, _, api, fields, models
 from odoo.exceptions import ValidationError
 from odoo.tools import float_compare, float_round
 
@@ -73,11 +73,22 @@ UNLOCKED_LINE_FIELDS = {
     "repair_info_id",
 }
 
-# Products a line is ordered with when it has none of its own.
-GENERIC_PURCHASE_PRODUCTS = {
+# The products of each kind of line and of the invoices' own lines, when a line
+# has no product of its own: lines are ordered (part, sublet) and invoiced with
+# them; their accounts and taxes come from Odoo.
+BODYSHOP_PRODUCTS = {
+    "labour": "bodyshop.product_product_labour",
     "part": "bodyshop.product_product_part",
+    "paint_material": "bodyshop.product_product_paint_material",
+    "small_parts": "bodyshop.product_product_small_parts",
     "sublet": "bodyshop.product_product_sublet",
+    "other": "bodyshop.product_product_other",
+    "deductible": "bodyshop.product_product_deductible",
+    "payer_share": "bodyshop.product_product_payer_share",
+    "estimating_fee": "bodyshop.product_product_estimating_fee",
+    "storage": "bodyshop.product_product_storage",
 }
+ORDERED_KINDS = ("part", "sublet")
 
 PART_ORIGINS = [
     ("oem", "OEM (original)"),
@@ -269,7 +280,7 @@ class BodyshopCalculationLine(models.Model):
             return 0.0
         discount = 1 - self.discount / 100
         if self.line_type == "labour":
-            units_per_hour = calc.units_per_hour or 10.0
+            units_per_hour = calc.units_per_hour
             raw = self.labour_units / units_per_hour * calc._rate_for(self.labour_type)
             raw *= discount
         elif self.line_type == "part":
@@ -397,6 +408,52 @@ class BodyshopCalculationLine(models.Model):
                 sorted(set(purchase_lines.order_id.mapped("name")))
             )
 
+    def _prepare_base_line_for_taxes_computation(self, **kwargs):
+        """The line for Odoo's tax engine, at its own rounded amount."""
+        self.ensure_one()
+        calc = self.calculation_id
+        return self.env["account.tax"]._prepare_base_line_for_taxes_computation(
+            self,
+            **{
+                "price_unit": self.price_subtotal,
+                "quantity": 1.0,
+                "discount": 0.0,
+                "tax_ids": self.tax_ids,
+                "product_id": self.product_id,
+                "partner_id": calc.payer_id,
+                "currency_id": calc.currency_id or self.env.company.currency_id,
+                **kwargs,
+            },
+        )
+
+    def _prepare_invoice_line(self, **optional_values):
+        """Invoice line values of this calculation line, as
+        sale.order.line._prepare_invoice_line makes them: its product (or its
+        kind's), its taxes, exactly its amount; ``optional_values`` (a label,
+        a quantity and price for a difference) override them."""
+        self.ensure_one()
+        quantity, price, discount = self._invoice_quantities()
+        label = self.name
+        if self.line_type == "part" and self.part_number:
+            label = f"[{self.part_number}] {label}"
+        product = self.product_id if self.product_id.sale_ok else self._kind_product()
+        vals = {
+            "display_type": "product",
+            "product_id": product.id,
+            "name": label,
+            "quantity": quantity,
+            "price_unit": price,
+            "discount": discount,
+            "tax_ids": [Command.set(self.tax_ids.ids)],
+        }
+        vals.update(optional_values)
+        return vals
+
+    def _kind_product(self):
+        """The product of this kind of line (Labour, Body Part, ...)."""
+        self.ensure_one()
+        return self.env.ref(BODYSHOP_PRODUCTS[self.line_type])
+
     def _invoice_quantities(self):
         """(quantity, unit price, discount) for an invoice line worth exactly
         this line's rounded amount: the line's own figures when they give the
@@ -404,7 +461,7 @@ class BodyshopCalculationLine(models.Model):
         self.ensure_one()
         calc = self.calculation_id
         if self.line_type == "labour":
-            quantity = self.labour_units / (calc.units_per_hour or 10.0)
+            quantity = self.labour_units / calc.units_per_hour
             price = calc._rate_for(self.labour_type)
         elif self.line_type == "part" and self.nvo_pct:
             return 1.0, self.price_subtotal, 0.0
@@ -449,7 +506,7 @@ class BodyshopCalculationLine(models.Model):
         return self.env["product.product"].browse(
             [
                 self.env.ref(xmlid, raise_if_not_found=False).id
-                for xmlid in GENERIC_PURCHASE_PRODUCTS.values()
+                for xmlid in (BODYSHOP_PRODUCTS[kind] for kind in ORDERED_KINDS)
                 if self.env.ref(xmlid, raise_if_not_found=False)
             ]
         )
@@ -478,7 +535,7 @@ class BodyshopCalculationLine(models.Model):
         self.ensure_one()
         if self.product_id.purchase_ok:
             return self.product_id
-        return self.env.ref(GENERIC_PURCHASE_PRODUCTS[self.line_type])
+        return self._kind_product()
 
     @api.depends("name", "operation", "line_type")
     def _compute_adas_component(self):

@@ -275,9 +275,7 @@ class BodyshopCourtesyBooking(models.Model):
         dossiers = self.env["bodyshop.dossier"].browse(
             [vals["dossier_id"] for vals in vals_list if vals.get("dossier_id")]
         )
-        closed = dossiers.filtered(
-            lambda d: d.state in ("delivered", "invoiced", "total_loss", "cancelled")
-        )
+        closed = dossiers.filtered(lambda d: d.is_closed)
         if closed:
             raise UserError(
                 _(
@@ -356,7 +354,7 @@ class BodyshopCourtesyBooking(models.Model):
                 _(
                     "Booking %(name)s is %(state)s.",
                     name=self.name,
-                    state=self._state_label(),
+                    state=self._selection_label(),
                 )
             )
         return {
@@ -378,7 +376,7 @@ class BodyshopCourtesyBooking(models.Model):
                         "Only a reservation can be cancelled; booking %(name)s "
                         "is %(state)s.",
                         name=booking.name,
-                        state=booking._state_label(),
+                        state=booking._selection_label(),
                     )
                 )
         self._write_workflow({"state": "cancelled"})
@@ -388,15 +386,6 @@ class BodyshopCourtesyBooking(models.Model):
             )
         return True
 
-    def _write_workflow(self, vals):
-        """The booking's own actions write its state and hand-over records."""
-        self.check_access("write")
-        return self.sudo().write(vals)
-
-    def _state_label(self):
-        self.ensure_one()
-        return dict(self._fields["state"]._description_selection(self.env))[self.state]
-
     def _hand_over(self, date, odometer, fuel_level, note=False):
         self.ensure_one()
         if self.state != "reserved":
@@ -404,7 +393,7 @@ class BodyshopCourtesyBooking(models.Model):
                 _(
                     "Booking %(name)s is %(state)s: it cannot be handed over.",
                     name=self.name,
-                    state=self._state_label(),
+                    state=self._selection_label(),
                 )
             )
         still_out = self.search(
@@ -460,7 +449,7 @@ class BodyshopCourtesyBooking(models.Model):
                     "Booking %(name)s is %(state)s: only a car that was handed "
                     "over can be returned.",
                     name=self.name,
-                    state=self._state_label(),
+                    state=self._selection_label(),
                 )
             )
         if odometer < self.out_odometer:

@@ -1,6 +1,9 @@
-from odoo import _, api, fields, models
+from odoo import Command, _, api, fields, models
 from odoo.exceptions import UserError, ValidationError
-from odoo.tools.misc import formatLang
+from odoo.tools import SQL, float_compare
+from odoo.tools.misc import format_date, formatLang
+
+from .bodyshop_calculation_line import BODYSHOP_PRODUCTS
 
 STATES = [
     ("intake", "Intake"),
@@ -14,30 +17,37 @@ STATES = [
     ("total_loss", "Total Loss"),
     ("cancelled", "Cancelled"),
 ]
+
 # Paying parties offered for a payer type: companies of that type, or not yet
 # typed (the first dossier they pay types them).
 PAYER_DOMAIN = (
     "[('is_company', '=', True), ('bodyshop_payer_type', 'in', [payer_type, False])]"
 )
+
 # States in which a car occupies workshop capacity.
 PLANNED_STATES = ("intake", "calculation", "approval", "approved", "repair")
+
 CLOSED_STATES = ("delivered", "invoiced", "total_loss", "cancelled")
+
 INTAKE_CHANNELS = [
     ("physical", "Physical (car at the counter)"),
     ("digital", "Digital"),
 ]
+
 PAYER_TYPES = [
     ("insurer", "Insurer"),
     ("lease", "Lease Company"),
     ("fleet", "Fleet Owner"),
     ("private", "Customer (private)"),
 ]
+
 COVERAGES = [
     ("wa", "Liability (WA)"),
     ("wa_plus", "Limited Cover (WA-plus)"),
     ("casco", "All-risk (casco)"),
     ("none", "None"),
 ]
+
 DAMAGE_CAUSES = [
     ("collision", "Collision"),
     ("single_vehicle", "Single-vehicle Accident"),
@@ -53,6 +63,14 @@ DAMAGE_CAUSES = [
     ("other", "Other"),
 ]
 
+# The mails that keep the customer informed, by milestone.
+MILESTONE_TEMPLATES = {
+    "received": "bodyshop.mail_template_milestone_received",
+    "repair": "bodyshop.mail_template_milestone_repair",
+    "supplement": "bodyshop.mail_template_milestone_supplement",
+    "ready": "bodyshop.mail_template_milestone_ready",
+}
+
 
 class BodyshopDossier(models.Model):
     _name = "bodyshop.dossier"
@@ -67,6 +85,7 @@ class BodyshopDossier(models.Model):
     _order = "intake_date desc, id desc"
     _check_company_auto = True
     _rec_names_search = ["name", "license_plate", "claim_number", "customer_id"]
+
     # MODEL.md, "Fields the workflow owns": written by the action_* workers
     # only (the stored money and KPI fields are computed, so theirs too). The
     # portal's access token is made by code only.
@@ -89,7 +108,12 @@ class BodyshopDossier(models.Model):
         "delivery_note",
         "checklist_line_ids",
         "access_token",
+        "analytic_account_id",
     )
+
+    # ------------------------------------------------------------
+    # FIELDS
+    # ------------------------------------------------------------
 
     name = fields.Char(
         string="Dossier",
@@ -127,6 +151,10 @@ class BodyshopDossier(models.Model):
         tracking=True,
         index=True,
         group_expand="_group_expand_states",
+    )
+    is_closed = fields.Boolean(
+        compute="_compute_is_closed",
+        help="Delivered, invoiced, a total loss or cancelled.",
     )
     color = fields.Integer(string="Color Index")
 
@@ -257,6 +285,7 @@ class BodyshopDossier(models.Model):
         precompute=True,
         index=True,
     )
+
     # the triage fields come from bodyshop.ev.triage.mixin
     ev_risk_class = fields.Selection(tracking=True)
     ev_safe_declared_by = fields.Char(tracking=True)
@@ -296,7 +325,6 @@ class BodyshopDossier(models.Model):
         help="The repair costs more than the value before the damage minus the "
         "salvage value.",
     )
-
     expertise_report = fields.Binary(attachment=True, copy=False)
     expertise_report_name = fields.Char()
     estimating_fee_amount = fields.Monetary(
@@ -305,6 +333,18 @@ class BodyshopDossier(models.Model):
         help="Begrotingskosten: charged to the owner when the car is not repaired "
         "after the calculation (the agreement's labour units, at least 12, at "
         "the body rate).",
+    )
+
+    # what the dossier earned: its analytic account
+    analytic_account_id = fields.Many2one(
+        comodel_name="account.analytic.account",
+        readonly=True,
+        copy=False,
+        check_company=True,
+        ondelete="restrict",
+        help="Every invoice line, purchase line (so vendor bill) and cost of "
+        "this dossier is booked on it: Odoo's analytic reports show what the "
+        "dossier earned.",
     )
 
     # calculations
@@ -358,6 +398,191 @@ class BodyshopDossier(models.Model):
         string="Invoices",
     )
     invoice_count = fields.Integer(compute="_compute_invoice_count")
+    customer_updates = fields.Boolean(
+        string="Customer Updates by E-mail",
+        default=True,
+        help="Mail the customer at the milestones: car received, repair "
+        "started, supplement waiting for approval, ready for pickup.",
+    )
+    checkin_date = fields.Datetime(string="Checked In On", readonly=True, copy=False)
+    checkin_user_id = fields.Many2one(
+        comodel_name="res.users", string="Checked In By", readonly=True, copy=False
+    )
+    checkin_odometer = fields.Integer(
+        string="Odometer at Check-in (km)", readonly=True, copy=False
+    )
+    checkin_new_damage = fields.Boolean(
+        string="New Damage at Check-in", readonly=True, copy=False
+    )
+    checkin_note = fields.Text(string="Check-in Note", readonly=True, copy=False)
+    courtesy_booking_ids = fields.One2many(
+        comodel_name="bodyshop.courtesy.booking",
+        inverse_name="dossier_id",
+        string="Courtesy Car Bookings",
+    )
+    courtesy_vehicle_id = fields.Many2one(
+        comodel_name="fleet.vehicle",
+        string="Courtesy Car",
+        compute="_compute_courtesy",
+        store=True,
+    )
+    courtesy_out = fields.Datetime(
+        string="Courtesy Car Out", compute="_compute_courtesy", store=True
+    )
+    courtesy_in = fields.Datetime(
+        string="Courtesy Car Back", compute="_compute_courtesy", store=True
+    )
+    courtesy_state = fields.Selection(
+        related="courtesy_booking_id.state", string="Courtesy Car Status"
+    )
+    courtesy_booking_id = fields.Many2one(
+        comodel_name="bodyshop.courtesy.booking",
+        string="Current Booking",
+        compute="_compute_courtesy",
+        store=True,
+    )
+    parts_line_ids = fields.One2many(
+        comodel_name="bodyshop.calculation.line",
+        inverse_name="dossier_id",
+        string="Parts and Sublet Work",
+        domain=[
+            ("display_type", "=", False),
+            ("line_type", "in", ("part", "sublet")),
+            ("calculation_id.state", "=", "approved"),
+        ],
+    )
+    parts_status = fields.Char(
+        string="Parts",
+        compute="_compute_parts_status",
+        help="Parts and sublet work of the approved calculation received, of "
+        "all of them.",
+    )
+    parts_to_order = fields.Boolean(
+        compute="_compute_parts_status",
+        help="The approved calculation has parts or sublet work not ordered yet.",
+    )
+    parts_late = fields.Boolean(
+        compute="_compute_parts_status",
+        search="_search_parts_late",
+    )
+    operation_line_ids = fields.One2many(
+        comodel_name="bodyshop.calculation.line",
+        inverse_name="dossier_id",
+        string="Operations",
+        domain=[
+            ("display_type", "=", False),
+            ("line_type", "=", "labour"),
+            ("calculation_id.is_latest", "=", True),
+        ],
+    )
+    repair_info_ids = fields.Many2many(
+        comodel_name="bodyshop.repair.info",
+        string="OEM Repair Information",
+        compute="_compute_repair_info_ids",
+    )
+    oem_coverage = fields.Char(
+        string="OEM Instructions",
+        compute="_compute_oem_coverage",
+        help="Operations of the current calculation for which the "
+        "manufacturer's instruction has been recorded.",
+    )
+    document_ids = fields.One2many(
+        comodel_name="ir.attachment",
+        inverse_name="res_id",
+        string="Reports",
+        domain=[
+            ("res_model", "=", "bodyshop.dossier"),
+            ("bodyshop_document_type", "!=", False),
+        ],
+    )
+    delivery_user_id = fields.Many2one(
+        comodel_name="res.users", string="Delivered By", readonly=True, copy=False
+    )
+    delivery_inspected_by = fields.Char(
+        string="Final Inspection By", readonly=True, copy=False
+    )
+    delivery_odometer = fields.Integer(
+        string="Odometer at Delivery (km)", readonly=True, copy=False
+    )
+    delivered_to = fields.Char(string="Handed To", readonly=True, copy=False)
+    delivery_signature = fields.Binary(
+        string="Customer's Signature", readonly=True, copy=False, attachment=True
+    )
+    delivery_note = fields.Text(readonly=True, copy=False)
+    checklist_line_ids = fields.One2many(
+        comodel_name="bodyshop.dossier.checklist",
+        inverse_name="dossier_id",
+        string="Final Inspection",
+        readonly=True,
+    )
+    invoiced_calculation_id = fields.Many2one(
+        comodel_name="bodyshop.calculation",
+        string="Last Invoiced Calculation",
+        readonly=True,
+        copy=False,
+        help="The calculation version the invoices so far were made from; a "
+        "later approved supplement is invoiced as the difference.",
+    )
+    can_create_invoices = fields.Boolean(compute="_compute_can_create_invoices")
+    amount_invoiced = fields.Monetary(
+        string="Revenue",
+        compute="_compute_margin",
+        store=True,
+        help="Posted invoices and credit notes of the dossier, excluding VAT.",
+    )
+    cost_parts = fields.Monetary(
+        string="Parts Cost",
+        compute="_compute_margin",
+        store=True,
+        help="Parts bought for this dossier: posted vendor bills, or the "
+        "confirmed purchase order while it is not billed.",
+    )
+    cost_sublet = fields.Monetary(
+        string="Sublet Cost",
+        compute="_compute_margin",
+        store=True,
+        help="Sublet work (werk derden) bought for this dossier: posted vendor "
+        "bills, or the confirmed purchase order while it is not billed.",
+    )
+    cost_labour = fields.Monetary(
+        string="Labour Cost",
+        compute="_compute_margin",
+        store=True,
+        help="Sold hours of each labour type at the hourly cost price of Settings.",
+    )
+    cost_paint = fields.Monetary(
+        string="Paint Material Cost",
+        compute="_compute_margin",
+        store=True,
+        help="Paint material sold, at the cost percentage of Settings.",
+    )
+    margin = fields.Monetary(compute="_compute_margin", store=True)
+    cost_incomplete = fields.Boolean(
+        string="Purchase Cost Missing",
+        compute="_compute_margin",
+        store=True,
+        help="Parts or sublet work were sold but nothing was bought for this "
+        "dossier: the margin lacks their cost.",
+    )
+    margin_percent = fields.Float(
+        string="Margin (%)",
+        compute="_compute_margin",
+        store=True,
+        aggregator="avg",
+        digits=(16, 1),
+    )
+    repair_cycle_days = fields.Float(
+        compute="_compute_kpis",
+        store=True,
+        aggregator="avg",
+        digits=(16, 1),
+        help="Days from the start to the end of the repair.",
+    )
+    has_supplement = fields.Boolean(
+        compute="_compute_kpis",
+        store=True,
+        help="Hidden damage made a supplement necessary.",
+    )
 
     _sql_constraints = [
         (
@@ -367,13 +592,20 @@ class BodyshopDossier(models.Model):
         ),
     ]
 
-    # computes
+    # ------------------------------------------------------------
+    # COMPUTE METHODS
+    # ------------------------------------------------------------
 
     def _group_expand_states(self, states, domain):
         """Kanban columns for every step of the process; the side exits (total
         loss, cancelled) only when dossiers are in them."""
         side_exits = {"total_loss", "cancelled"}
         return [key for key, _label in STATES if key not in side_exits or key in states]
+
+    @api.depends("state")
+    def _compute_is_closed(self):
+        for dossier in self:
+            dossier.is_closed = dossier.state in CLOSED_STATES
 
     @api.depends("payer_type", "customer_id")
     def _compute_payer_id(self):
@@ -392,7 +624,7 @@ class BodyshopDossier(models.Model):
         for dossier in self:
             calculations = dossier.calculation_ids.sorted("version")
             dossier.current_calculation_id = calculations[-1:]
-            approved = calculations.filtered(lambda c: c.state == "approved")[-1:]
+            approved = dossier._approved_calculation()
             dossier.approved_amount = sum(
                 approved.approval_ids.filtered(
                     lambda a: a.state in ("approved", "partial")
@@ -413,7 +645,7 @@ class BodyshopDossier(models.Model):
         for dossier in self:
             agreement = dossier.agreement_id
             units = max(agreement.estimating_fee_units, 12.0) if agreement else 12.0
-            per_hour = agreement.units_per_hour or 10.0
+            per_hour = agreement.units_per_hour if agreement else 10.0
             dossier.estimating_fee_amount = dossier.currency_id.round(
                 units / per_hour * agreement.rate_body
             )
@@ -439,7 +671,7 @@ class BodyshopDossier(models.Model):
             dossier.delivery_overdue = bool(
                 dossier.planned_delivery_date
                 and dossier.planned_delivery_date < today
-                and dossier.state not in CLOSED_STATES
+                and not dossier.is_closed
             )
 
     def _search_delivery_overdue(self, operator, value):
@@ -535,7 +767,238 @@ class BodyshopDossier(models.Model):
         for dossier in self:
             dossier.invoice_count = counts.get(dossier, 0)
 
-    # constraints
+    @api.depends(
+        "courtesy_booking_ids.state",
+        "courtesy_booking_ids.out_date",
+        "courtesy_booking_ids.in_date",
+        "courtesy_booking_ids.date_start",
+    )
+    def _compute_courtesy(self):
+        for dossier in self:
+            bookings = dossier.courtesy_booking_ids.filtered(
+                lambda b: b.state != "cancelled"
+            ).sorted(lambda b: (b.date_start, b.id))
+            booking = bookings[-1:]
+            dossier.courtesy_booking_id = booking
+            dossier.courtesy_vehicle_id = booking.vehicle_id
+            dossier.courtesy_out = booking.out_date
+            dossier.courtesy_in = booking.in_date
+
+    def _compute_parts_status(self):
+        for dossier in self:
+            lines = dossier.parts_line_ids
+            statuses = lines.mapped("purchase_status")
+            dossier.parts_late = "late" in statuses
+            dossier.parts_to_order = "to_order" in statuses
+            dossier.parts_status = (
+                _(
+                    "%(received)s / %(total)s received",
+                    received=statuses.count("received"),
+                    total=len(lines),
+                )
+                if lines
+                else False
+            )
+
+    def _search_parts_late(self, operator, value):
+        if operator not in ("=", "!=") or not isinstance(value, bool):
+            raise UserError(_("Unsupported search on late parts."))
+        late_lines = self.env["purchase.order.line"].search(
+            [
+                ("bodyshop_calculation_line_id", "!=", False),
+                ("state", "in", ("purchase", "done")),
+                (
+                    "date_planned",
+                    "<",
+                    self.env["bodyshop.calculation.line"]._start_of_today(),
+                ),
+                ("order_id.bodyshop_dossier_id.state", "not in", CLOSED_STATES),
+            ]
+        )
+        precision = self.env["decimal.precision"].precision_get(
+            "Product Unit of Measure"
+        )
+        dossier_ids = (
+            late_lines.filtered(
+                lambda pol: (
+                    float_compare(
+                        pol.qty_received, pol.product_qty, precision_digits=precision
+                    )
+                    < 0
+                )
+            )
+            .mapped("order_id.bodyshop_dossier_id")
+            .ids
+        )
+        positive = (operator == "=") == value
+        return [("id", "in" if positive else "not in", dossier_ids)]
+
+    @api.depends("vehicle_id.brand_id", "vehicle_id.model_id")
+    def _compute_repair_info_ids(self):
+        found = self.env["bodyshop.repair.info"]._for_vehicles(self.vehicle_id)
+        for dossier in self:
+            dossier.repair_info_ids = found.get(
+                dossier.vehicle_id, self.env["bodyshop.repair.info"]
+            )
+
+    def _compute_oem_coverage(self):
+        for dossier in self:
+            lines = dossier.operation_line_ids.filtered("operation")
+            covered = lines.filtered("oem_instruction")
+            dossier.oem_coverage = (
+                _(
+                    "%(covered)s of %(total)s operations",
+                    covered=len(covered),
+                    total=len(lines),
+                )
+                if lines
+                else False
+            )
+
+    @api.depends("state", "current_calculation_id.state", "invoiced_calculation_id")
+    def _compute_can_create_invoices(self):
+        for dossier in self:
+            calculation = dossier.current_calculation_id
+            if dossier.state == "total_loss":
+                dossier.can_create_invoices = bool(
+                    calculation and not dossier.invoiced_calculation_id
+                )
+                continue
+            dossier.can_create_invoices = bool(
+                dossier.state in ("approved", "repair", "ready", "delivered")
+                and calculation.state == "approved"
+                and calculation != dossier.invoiced_calculation_id
+                and (
+                    calculation.calc_type == "final" or dossier.invoiced_calculation_id
+                )
+            )
+
+    @api.depends(
+        "invoice_ids.state",
+        "invoice_ids.amount_untaxed_signed",
+        "purchase_order_ids.state",
+        "purchase_order_ids.order_line.price_subtotal",
+        "purchase_order_ids.order_line.bodyshop_calculation_line_id",
+        "purchase_order_ids.order_line.invoice_lines.parent_state",
+        "purchase_order_ids.order_line.invoice_lines.balance",
+        "invoiced_calculation_id",
+        "calculation_ids.state",
+        "calculation_ids.labour_units",
+        "calculation_ids.amount_paint_material",
+        "state",
+        "analytic_account_id",
+        # Settings' cost rates count until the costs are booked.
+        "company_id.bodyshop_cost_rate_body",
+        "company_id.bodyshop_cost_rate_paint",
+        "company_id.bodyshop_cost_rate_mechanical",
+        "company_id.bodyshop_cost_rate_electrical",
+        "company_id.bodyshop_cost_rate_trim",
+        "company_id.bodyshop_cost_rate_pdr",
+        "company_id.bodyshop_paint_cost_pct",
+    )
+    def _compute_margin(self):
+        """Revenue and cost from the dossier's posted analytic lines (its
+        invoices, its vendor bills, the labour and paint cost booked at
+        invoicing); a confirmed purchase not billed yet counts at its order
+        amount, and before the invoicing the approved calculation's labour
+        and paint at their standard cost."""
+        lines_by_account = self._analytic_lines_by_account()
+        products = self._standard_cost_products()
+        for dossier in self:
+            currency = dossier.currency_id
+            company = dossier.company_id
+            lines = lines_by_account.get(dossier.analytic_account_id.id, [])
+            revenue = parts = sublet = labour = paint = 0.0
+            booked = False
+            for line in lines:
+                move_type = line.move_line_id.move_id.move_type
+                if move_type in ("out_invoice", "out_refund"):
+                    revenue += line.amount
+                elif move_type in ("in_invoice", "in_refund"):
+                    purchase_line = line.move_line_id.purchase_line_id
+                    is_sublet = (
+                        purchase_line._bodyshop_is_sublet()
+                        if purchase_line
+                        else line.product_id.type == "service"
+                    )
+                    if is_sublet:
+                        sublet -= line.amount
+                    else:
+                        parts -= line.amount
+                elif line.product_id == products["labour"]:
+                    labour -= line.amount
+                    booked = True
+                elif line.product_id == products["paint_material"]:
+                    paint -= line.amount
+                    booked = True
+            # Confirmed with the supplier, not billed yet: the order amount.
+            for purchase_line in dossier.purchase_order_ids.filtered(
+                lambda po: po.state in ("purchase", "done")
+            ).order_line.filtered(
+                lambda pol: (
+                    not pol.display_type
+                    and not pol.invoice_lines.filtered(
+                        lambda aml: aml.parent_state == "posted"
+                    )
+                )
+            ):
+                amount = purchase_line.currency_id._convert(
+                    purchase_line.price_subtotal,
+                    currency,
+                    company,
+                    purchase_line.order_id.date_approve
+                    or fields.Date.context_today(dossier),
+                )
+                if purchase_line._bodyshop_is_sublet():
+                    sublet += amount
+                else:
+                    parts += amount
+            calculation = dossier._margin_calculation()
+            # A total loss was not repaired: no labour or paint was spent.
+            if not booked and calculation and dossier.state != "total_loss":
+                labour, paint = dossier._standard_costs(calculation)
+            sold_bought_in = (
+                calculation.amount_parts + calculation.amount_sublet
+                if calculation
+                else 0.0
+            )
+            dossier.cost_incomplete = bool(
+                currency.compare_amounts(sold_bought_in, 0) > 0
+                and currency.is_zero(parts + sublet)
+            )
+            dossier.amount_invoiced = currency.round(revenue)
+            dossier.cost_parts = currency.round(parts)
+            dossier.cost_sublet = currency.round(sublet)
+            dossier.cost_labour = currency.round(labour)
+            dossier.cost_paint = currency.round(paint)
+            dossier.margin = currency.round(revenue - parts - sublet - labour - paint)
+            dossier.margin_percent = (
+                dossier.margin / revenue * 100
+                if currency.compare_amounts(revenue, 0)
+                else 0.0
+            )
+
+    @api.depends(
+        "repair_start",
+        "repair_end",
+        "calculation_ids.calc_type",
+        "calculation_ids.state",
+    )
+    def _compute_kpis(self):
+        for dossier in self:
+            if dossier.repair_start and dossier.repair_end:
+                delta = dossier.repair_end - dossier.repair_start
+                dossier.repair_cycle_days = round(delta.total_seconds() / 86400, 1)
+            else:
+                dossier.repair_cycle_days = 0.0
+            dossier.has_supplement = any(
+                calc.calc_type == "supplement" and calc.state != "draft"
+                for calc in dossier.calculation_ids
+            )
+
+    # ------------------------------------------------------------
+    # CONSTRAINT METHODS
+    # ------------------------------------------------------------
 
     @api.constrains("payer_type", "payer_id", "customer_id")
     def _check_payer(self):
@@ -557,9 +1020,7 @@ class BodyshopDossier(models.Model):
                         "Paying Party: dossier %(name)s needs its paying party "
                         "(%(type)s).",
                         name=dossier.name,
-                        type=dict(
-                            self._fields["payer_type"]._description_selection(self.env)
-                        )[dossier.payer_type],
+                        type=dossier._selection_label("payer_type"),
                     )
                 )
 
@@ -660,15 +1121,30 @@ class BodyshopDossier(models.Model):
                         "%(risk)s may only be repaired after an ev-VP declared it "
                         "voltage-free (fill in who and when).",
                         name=dossier.name,
-                        risk=dict(
-                            self._fields["ev_risk_class"]._description_selection(
-                                self.env
-                            )
-                        )[dossier.ev_risk_class],
+                        risk=dossier._selection_label("ev_risk_class"),
                     )
                 )
 
-    # CRUD
+    @api.constrains("checkin_odometer", "odometer_intake")
+    def _check_checkin_odometer(self):
+        for dossier in self:
+            if (
+                dossier.checkin_odometer
+                and dossier.odometer_intake
+                and dossier.checkin_odometer < dossier.odometer_intake
+            ):
+                raise ValidationError(
+                    _(
+                        "Odometer at Check-in: %(checkin)s km is less than at "
+                        "intake (%(intake)s km).",
+                        checkin=dossier.checkin_odometer,
+                        intake=dossier.odometer_intake,
+                    )
+                )
+
+    # ------------------------------------------------------------
+    # CRUD METHODS
+    # ------------------------------------------------------------
 
     @api.model_create_multi
     def create(self, vals_list):
@@ -696,6 +1172,7 @@ class BodyshopDossier(models.Model):
                 lambda v: not v.driver_id
             ).driver_id = dossier.customer_id
         dossiers._type_payers()
+        dossiers._create_analytic_accounts()
         return dossiers
 
     def write(self, vals):
@@ -708,17 +1185,6 @@ class BodyshopDossier(models.Model):
             self._type_payers()
         return result
 
-    def _type_payers(self):
-        """A company that pays a dossier is offered for that payer type."""
-        for dossier in self:
-            payer = dossier.payer_id
-            if (
-                dossier.payer_type != "private"
-                and payer
-                and not payer.bodyshop_payer_type
-            ):
-                payer.sudo().bodyshop_payer_type = dossier.payer_type
-
     @api.ondelete(at_uninstall=False)
     def _unlink_except_in_progress(self):
         if any(dossier.state not in ("intake", "cancelled") for dossier in self):
@@ -729,7 +1195,47 @@ class BodyshopDossier(models.Model):
                 )
             )
 
-    # actions: each public action checks (_check_can_*), then works (_do_*)
+    @api.model
+    def _get_thread_with_access(self, thread_id, mode="read", **kwargs):
+        """A token given for a dossier that has none cannot match (portal's
+        comparison would fail on the missing one)."""
+        if kwargs.get("token"):
+            dossier = self.browse(thread_id).sudo().exists()
+            if not dossier.access_token:
+                kwargs = dict(kwargs, token=None)
+        return super()._get_thread_with_access(thread_id, mode, **kwargs)
+
+    def _read_group_select(self, aggregate_spec, query):
+        """A group's margin percentage is its total margin over its total
+        revenue, not the average of the dossiers' percentages."""
+        if aggregate_spec == "margin_percent:avg":
+            margin = super()._read_group_select("margin:sum", query)
+            revenue = super()._read_group_select("amount_invoiced:sum", query)
+            return SQL(
+                "CASE WHEN %s <> 0 THEN ROUND((100.0 * %s / %s)::numeric, 1) "
+                "ELSE 0 END",
+                revenue,
+                margin,
+                revenue,
+            )
+        return super()._read_group_select(aggregate_spec, query)
+
+    # ------------------------------------------------------------
+    # ACTION METHODS
+    # ------------------------------------------------------------
+
+    def action_ask_cancel(self):
+        """The cancel button: says first what happens to the purchases."""
+        self.ensure_one()
+        self._check_can_cancel()
+        return {
+            "type": "ir.actions.act_window",
+            "name": _("Cancel the Dossier"),
+            "res_model": "bodyshop.dossier.cancel",
+            "view_mode": "form",
+            "target": "new",
+            "context": {"default_dossier_id": self.id},
+        }
 
     def action_cancel(self):
         self._check_can_cancel()
@@ -758,12 +1264,12 @@ class BodyshopDossier(models.Model):
 
     def _check_can_cancel(self):
         for dossier in self:
-            if dossier.state in CLOSED_STATES:
+            if dossier.is_closed:
                 raise UserError(
                     _(
                         "Dossier %(name)s is %(state)s and can no longer be cancelled.",
                         name=dossier.name,
-                        state=dossier._state_label(),
+                        state=dossier._selection_label(),
                     )
                 )
 
@@ -828,7 +1334,7 @@ class BodyshopDossier(models.Model):
 
     def _check_can_calculate(self):
         for dossier in self:
-            if dossier.state in CLOSED_STATES:
+            if dossier.is_closed:
                 raise UserError(
                     _(
                         "Dossier %(name)s is closed: no calculation can be made.",
@@ -853,15 +1359,6 @@ class BodyshopDossier(models.Model):
     def action_create_final(self):
         return self._new_calculation_version("final")
 
-    def _new_calculation_version(self, calc_type):
-        self.ensure_one()
-        calculation = self.current_calculation_id
-        if not calculation:
-            raise UserError(
-                _("Dossier %(name)s has no calculation yet.", name=self.name)
-            )
-        return calculation.action_new_version(calc_type=calc_type)
-
     def action_open_calculations(self):
         self.ensure_one()
         action = self.env["ir.actions.act_window"]._for_xml_id(
@@ -879,7 +1376,7 @@ class BodyshopDossier(models.Model):
 
     def _check_can_total_loss(self):
         for dossier in self:
-            if dossier.state in CLOSED_STATES:
+            if dossier.is_closed:
                 raise UserError(
                     _(
                         "Dossier %(name)s is closed and cannot become a total loss.",
@@ -1003,17 +1500,512 @@ class BodyshopDossier(models.Model):
         }
         return action
 
-    @api.model
-    def _get_thread_with_access(self, thread_id, mode="read", **kwargs):
-        """A token given for a dossier that has none cannot match (portal's
-        comparison would fail on the missing one)."""
-        if kwargs.get("token"):
-            dossier = self.browse(thread_id).sudo().exists()
-            if not dossier.access_token:
-                kwargs = dict(kwargs, token=None)
-        return super()._get_thread_with_access(thread_id, mode, **kwargs)
+    def action_order_parts(self):
+        """Draft purchase orders, one per supplier, for the approved version's
+        part and sublet lines that are not ordered yet."""
+        self.ensure_one()
+        calculation = self._approved_calculation()
+        if self.state not in ("approved", "repair", "ready") or not calculation:
+            raise UserError(
+                _(
+                    "Dossier %(name)s: parts and sublet work are ordered once "
+                    "the paying party approved the calculation.",
+                    name=self.name,
+                )
+            )
+        lines = calculation.line_ids.filtered(
+            lambda li: not li.display_type and li.line_type in ("part", "sublet")
+        )
+        family = lines._family_purchase_lines()
+        to_order = {}
+        for line in lines:
+            quantity = line._qty_to_order(family)
+            if float_compare(quantity, 0.0, precision_digits=6) > 0:
+                to_order[line] = quantity
+        if not to_order:
+            raise UserError(
+                _(
+                    "Everything on calculation %(name)s has been ordered already.",
+                    name=calculation.name,
+                )
+            )
+        by_vendor = {}
+        missing = []
+        for line, quantity in to_order.items():
+            product = line._purchase_product()
+            # The product's own vendor; never one of the catch-all products.
+            vendor = line.vendor_id
+            if not vendor and line.product_id:
+                vendor = line.product_id._select_seller(quantity=quantity).partner_id
+            if not vendor:
+                missing.append(line.name)
+                continue
+            by_vendor.setdefault(vendor, []).append((line, product, quantity))
+        if missing:
+            raise UserError(
+                _(
+                    "Supplier: choose the supplier of these lines first (tab "
+                    "Parts and Sublet Work): %(lines)s.",
+                    lines=", ".join(missing),
+                )
+            )
+        PurchaseOrder = self.env["purchase.order"]
+        orders = PurchaseOrder
+        for vendor, items in by_vendor.items():
+            order = PurchaseOrder.search(
+                [
+                    ("bodyshop_dossier_id", "=", self.id),
+                    ("partner_id", "=", vendor.id),
+                    ("state", "=", "draft"),
+                ],
+                limit=1,
+            )
+            line_commands = [
+                fields.Command.create(self._prepare_purchase_line(*item, vendor=vendor))
+                for item in items
+            ]
+            if order:
+                order.order_line = line_commands
+            else:
+                order = PurchaseOrder.create(
+                    {
+                        "partner_id": vendor.id,
+                        "company_id": self.company_id.id,
+                        "bodyshop_dossier_id": self.id,
+                        "origin": self.name,
+                        "order_line": line_commands,
+                    }
+                )
+            orders |= order
+        self._message_log(
+            body=_(
+                "Requests for quotation prepared: %(orders)s.",
+                orders=", ".join(orders.mapped("name")),
+            )
+        )
+        action = self.env["ir.actions.act_window"]._for_xml_id("purchase.purchase_rfq")
+        action["context"] = {"default_bodyshop_dossier_id": self.id}
+        if len(orders) == 1:
+            action.update(views=[(False, "form")], view_mode="form", res_id=orders.id)
+        else:
+            action["domain"] = [("id", "in", orders.ids)]
+        return action
 
-    # helpers
+    def action_checkin(self):
+        self.ensure_one()
+        self._check_can_checkin()
+        return {
+            "type": "ir.actions.act_window",
+            "name": _("Check In the Car"),
+            "res_model": "bodyshop.checkin.wizard",
+            "view_mode": "form",
+            "target": "new",
+            "context": {"default_dossier_id": self.id},
+        }
+
+    def _check_can_checkin(self):
+        for dossier in self:
+            if dossier.is_closed or dossier.state in ("repair", "ready"):
+                raise UserError(
+                    _(
+                        "Dossier %(name)s is %(state)s: the check-in is done "
+                        "before the repair.",
+                        name=dossier.name,
+                        state=dossier._selection_label(),
+                    )
+                )
+
+    def _do_checkin(self, date, odometer, new_damage=False, note=False, photos=None):
+        """Record the new-damage check of the car brought in for the repair."""
+        self.ensure_one()
+        self._write_workflow(
+            {
+                "checkin_date": date,
+                "checkin_user_id": self.env.user.id,
+                "checkin_odometer": odometer,
+                "checkin_new_damage": new_damage,
+                "checkin_note": note,
+            }
+        )
+        if photos:
+            photos._bodyshop_attach_photos(self, "checkin")
+        if new_damage:
+            body = _(
+                "Car checked in (%(km)s km). New damage since intake: %(note)s",
+                km=odometer,
+                note=note,
+            )
+        else:
+            body = _(
+                "Car checked in (%(km)s km): no new damage since intake.",
+                km=odometer,
+            )
+        self._message_log(body=body)
+        self._notify_customer("received")
+
+    def action_start_repair(self):
+        self._check_can_start_repair()
+        self._do_start_repair()
+        return True
+
+    def _do_start_repair(self):
+        self._write_workflow({"state": "repair", "repair_start": fields.Datetime.now()})
+        for dossier in self:
+            dossier._message_log(body=_("Repair started."))
+        self._notify_customer("repair")
+
+    def _check_can_start_repair(self):
+        for dossier in self:
+            if dossier.state != "approved":
+                raise UserError(
+                    _(
+                        "Dossier %(name)s is %(state)s: the repair starts only after "
+                        "the paying party approved the calculation.",
+                        name=dossier.name,
+                        state=dossier._selection_label(),
+                    )
+                )
+            if dossier.ev_repair_blocked:
+                raise UserError(
+                    _(
+                        "Dossier %(name)s: an electric or hybrid car of risk class "
+                        "amber or red may only be repaired after an ev-VP declared it "
+                        "voltage-free (tab EV Safety).",
+                        name=dossier.name,
+                    )
+                )
+            if not dossier.checkin_date:
+                raise UserError(
+                    _(
+                        "Dossier %(name)s: check the car in (new-damage check) before "
+                        "the repair starts.",
+                        name=dossier.name,
+                    )
+                )
+
+    def action_ready(self):
+        self._check_can_be_ready()
+        self._do_ready()
+        return True
+
+    def _do_ready(self):
+        self._write_workflow({"state": "ready", "repair_end": fields.Datetime.now()})
+        for dossier in self:
+            dossier._message_log(body=_("Repair finished: ready for pickup."))
+        self._notify_customer("ready")
+
+    def _check_can_be_ready(self):
+        for dossier in self:
+            if dossier.state != "repair":
+                raise UserError(
+                    _(
+                        "Dossier %(name)s is %(state)s: only a car in repair can be "
+                        "made ready for pickup.",
+                        name=dossier.name,
+                        state=dossier._selection_label(),
+                    )
+                )
+            calculation = dossier.current_calculation_id
+            if calculation.state != "approved":
+                raise UserError(
+                    _(
+                        "Dossier %(name)s: %(calculation)s is %(state)s; it must be "
+                        "approved before the car is ready.",
+                        name=dossier.name,
+                        calculation=calculation.name,
+                        state=calculation._selection_label(),
+                    )
+                )
+            waiting = dossier.parts_line_ids.filtered(
+                lambda li: li.purchase_status in ("requested", "ordered", "late")
+            )
+            if waiting:
+                raise UserError(
+                    _(
+                        "Dossier %(name)s: these parts or sublet work have not been "
+                        "received yet: %(lines)s.",
+                        name=dossier.name,
+                        lines=", ".join(waiting.mapped("name")),
+                    )
+                )
+
+    def action_resume_repair(self):
+        """Back to the workshop (rework after the final check)."""
+        self._check_can_resume_repair()
+        self._write_workflow({"state": "repair", "repair_end": False})
+        return True
+
+    def _check_can_resume_repair(self):
+        for dossier in self:
+            if dossier.state != "ready":
+                raise UserError(
+                    _(
+                        "Dossier %(name)s is not ready for pickup.",
+                        name=dossier.name,
+                    )
+                )
+
+    def action_book_courtesy_car(self):
+        self.ensure_one()
+        if self.is_closed:
+            raise UserError(
+                _(
+                    "Dossier %(name)s is closed: no courtesy car can be booked.",
+                    name=self.name,
+                )
+            )
+        start = fields.Datetime.now()
+        if self.planned_start_date and self.planned_start_date > start.date():
+            start = fields.Datetime.to_datetime(self.planned_start_date).replace(hour=8)
+        end_day = self.planned_delivery_date or fields.Date.add(start.date(), days=5)
+        end = fields.Datetime.to_datetime(end_day).replace(hour=18)
+        if end <= start:
+            end = fields.Datetime.add(start, days=1)
+        return {
+            "type": "ir.actions.act_window",
+            "name": _("Book a Courtesy Car"),
+            "res_model": "bodyshop.courtesy.booking",
+            "view_mode": "form",
+            "views": [
+                (
+                    self.env.ref("bodyshop.bodyshop_courtesy_booking_view_form").id,
+                    "form",
+                )
+            ],
+            "target": "new",
+            "context": {
+                "default_dossier_id": self.id,
+                "default_date_start": fields.Datetime.to_string(start),
+                "default_date_end": fields.Datetime.to_string(end),
+            },
+        }
+
+    def action_open_courtesy_bookings(self):
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "bodyshop.bodyshop_courtesy_booking_action"
+        )
+        action["context"] = {"default_dossier_id": self.id}
+        bookings = self.courtesy_booking_ids
+        if len(bookings) == 1:
+            action.update(views=[(False, "form")], view_mode="form", res_id=bookings.id)
+            return action
+        action["domain"] = [("dossier_id", "=", self.id)]
+        action["views"] = [(False, "list"), (False, "form"), (False, "calendar")]
+        action["view_mode"] = "list,form,calendar"
+        return action
+
+    def action_print_work_order(self):
+        return self.env.ref("bodyshop.action_report_work_order").report_action(self)
+
+    def action_deliver(self):
+        """Open the delivery wizard: final inspection, hand-over."""
+        self.ensure_one()
+        self._check_can_deliver()
+        return {
+            "type": "ir.actions.act_window",
+            "name": _("Deliver the Car"),
+            "res_model": "bodyshop.delivery.wizard",
+            "view_mode": "form",
+            "target": "new",
+            "context": {"default_dossier_id": self.id},
+        }
+
+    def _check_can_deliver(self):
+        for dossier in self:
+            if dossier.state != "ready":
+                raise UserError(
+                    _(
+                        "Dossier %(name)s is %(state)s: only a car that is ready "
+                        "for pickup can be delivered.",
+                        name=dossier.name,
+                        state=dossier._selection_label(),
+                    )
+                )
+
+    def _do_deliver(self, delivery, checks, courtesy_return=None):
+        """Hand the car over: the final inspection ``checks`` (values of
+        bodyshop.dossier.checklist), the ``delivery`` details (date, inspector,
+        odometer, handed to, signature, note) and, when a courtesy car is
+        still out, its return (``courtesy_return``: the values of
+        bodyshop.courtesy.booking._return)."""
+        self.ensure_one()
+        booking = self.courtesy_booking_ids.filtered(lambda b: b.state == "out")[:1]
+        if booking:
+            if not courtesy_return:
+                raise ValidationError(
+                    _(
+                        "Courtesy car %(car)s is still out: record its return "
+                        "(odometer and fuel level) before the car is delivered.",
+                        car=booking.vehicle_id.display_name,
+                    )
+                )
+            booking._return(**courtesy_return)
+        self._write_workflow(
+            {
+                "state": "delivered",
+                "delivery_date": delivery["date"],
+                "delivery_user_id": self.env.user.id,
+                "delivery_inspected_by": delivery["inspected_by"],
+                "delivery_odometer": delivery["odometer"],
+                "delivered_to": delivery["handed_to"],
+                "delivery_signature": delivery.get("signature") or False,
+                "delivery_note": delivery.get("note") or False,
+                "checklist_line_ids": [Command.create(check) for check in checks],
+            }
+        )
+        self._message_log(
+            body=_(
+                "Car delivered to %(person)s (final inspection by %(inspector)s).",
+                person=delivery["handed_to"],
+                inspector=delivery["inspected_by"],
+            )
+        )
+        self._update_invoiced_state()
+
+    def action_print_delivery_note(self):
+        return self.env.ref("bodyshop.action_report_delivery_note").report_action(self)
+
+    def action_create_invoices(self):
+        """Invoice the paying party and the customer from the approved final
+        calculation (or a later approved supplement), as MODEL.md splits it."""
+        self.ensure_one()
+        # One invoicing per dossier at a time: a second request waits here,
+        # then finds the dossier invoiced.
+        self.env.cr.execute(
+            SQL("SELECT id FROM bodyshop_dossier WHERE id = %s FOR UPDATE", self.id)
+        )
+        self.invalidate_recordset(["invoiced_calculation_id", "state"])
+        calculation, previous = self._check_can_invoice()
+        self._do_create_invoices(calculation, previous)
+        return self.action_open_invoices()
+
+    def _do_create_invoices(self, calculation, previous):
+        """Invoice ``calculation`` (the difference with ``previous`` for a
+        supplement after the final calculation); post when the company says
+        so; book the standard labour and paint cost of what was invoiced."""
+        self.ensure_one()
+        invoices_vals = self.with_company(self.company_id)._prepare_invoices(
+            calculation, previous
+        )
+        if not invoices_vals:
+            raise UserError(
+                _("%(name)s has nothing to invoice.", name=calculation.name)
+            )
+        invoices = self.env["account.move"].create(invoices_vals)
+        self._write_workflow({"invoiced_calculation_id": calculation.id})
+        self._book_standard_costs(calculation, previous)
+        if self.company_id.bodyshop_invoice_post:
+            invoices.action_post()
+        self._message_log(
+            body=_(
+                "Invoices made from %(calculation)s: %(invoices)s.",
+                calculation=calculation.name,
+                invoices=", ".join(
+                    f"{move.partner_id.display_name} "
+                    + formatLang(
+                        self.env, move.amount_total, currency_obj=move.currency_id
+                    )
+                    for move in invoices
+                ),
+            )
+        )
+        return invoices
+
+    def _check_can_invoice(self):
+        """The calculation to invoice, and the version invoiced before it (for a
+        supplement after the final calculation)."""
+        self.ensure_one()
+        if self.state == "invoiced":
+            raise UserError(
+                _(
+                    "Dossier %(name)s has been invoiced already (see its "
+                    "invoices); a late addition is a new supplement.",
+                    name=self.name,
+                )
+            )
+        if self.state == "total_loss":
+            return self._check_can_invoice_total_loss(), False
+        if self.state not in ("approved", "repair", "ready", "delivered"):
+            raise UserError(
+                _(
+                    "Dossier %(name)s is %(state)s: invoices are made from the "
+                    "approval up to the delivery.",
+                    name=self.name,
+                    state=self._selection_label(),
+                )
+            )
+        calculation = self.current_calculation_id
+        previous = self.invoiced_calculation_id
+        if calculation and calculation == previous:
+            raise UserError(
+                _(
+                    "%(name)s has been invoiced already; a late addition is a new "
+                    "supplement, invoiced once it is approved.",
+                    name=calculation.name,
+                )
+            )
+        if not calculation or calculation.state != "approved":
+            raise UserError(
+                _(
+                    "Dossier %(name)s: the latest calculation must be approved "
+                    "before it is invoiced.",
+                    name=self.name,
+                )
+            )
+        if not previous and calculation.calc_type != "final":
+            raise UserError(
+                _(
+                    "Dossier %(name)s: invoices are made from the approved final "
+                    "calculation; make the final calculation first.",
+                    name=self.name,
+                )
+            )
+        return calculation, previous
+
+    def _check_can_invoice_total_loss(self):
+        """A total loss is invoiced once, from its latest calculation."""
+        calculation = self.current_calculation_id
+        if self.invoiced_calculation_id:
+            raise UserError(
+                _(
+                    "Total loss %(name)s has been invoiced already (see its invoices).",
+                    name=self.name,
+                )
+            )
+        if not calculation:
+            raise UserError(
+                _(
+                    "Total loss %(name)s has no calculation: there is no "
+                    "estimating fee to invoice.",
+                    name=self.name,
+                )
+            )
+        return calculation
+
+    # ------------------------------------------------------------
+    # BUSINESS METHODS
+    # ------------------------------------------------------------
+
+    def _type_payers(self):
+        """A company that pays a dossier is offered for that payer type."""
+        for dossier in self:
+            payer = dossier.payer_id
+            if (
+                dossier.payer_type != "private"
+                and payer
+                and not payer.bodyshop_payer_type
+            ):
+                payer.sudo().bodyshop_payer_type = dossier.payer_type
+
+    def _new_calculation_version(self, calc_type):
+        self.ensure_one()
+        calculation = self.current_calculation_id
+        if not calculation:
+            raise UserError(
+                _("Dossier %(name)s has no calculation yet.", name=self.name)
+            )
+        return calculation.action_new_version(calc_type=calc_type)
 
     def _get_expert_threshold(self):
         """The amount above which an expert inspects (0: never)."""
@@ -1040,19 +2032,6 @@ class BodyshopDossier(models.Model):
             )
         )._write_workflow({"state": state})
 
-    def _write_workflow(self, vals):
-        """The workflow's own write of the fields it owns: the user must be
-        allowed to change the dossier; the write itself is the workflow's."""
-        if not self:
-            return True
-        self.check_access("write")
-        return self.sudo().write(vals)
-
-    def _state_label(self):
-        """The dossier's state as the user reads it."""
-        self.ensure_one()
-        return dict(self._fields["state"]._description_selection(self.env))[self.state]
-
     def _photo_phase_for_state(self):
         self.ensure_one()
         if self.state in ("intake", "calculation", "approval", "approved"):
@@ -1060,3 +2039,574 @@ class BodyshopDossier(models.Model):
         if self.state == "repair":
             return "repair"
         return "delivery"
+
+    def _approved_calculation(self):
+        self.ensure_one()
+        return self.calculation_ids.filtered(lambda c: c.state == "approved").sorted(
+            "version"
+        )[-1:]
+
+    def _prepare_purchase_line(self, line, product, quantity, vendor=None):
+        name = line.name
+        if line.part_number and line.part_number not in name:
+            name = f"[{line.part_number}] {name}"
+        vals = {
+            "product_id": product.id,
+            "name": name,
+            "product_qty": quantity,
+            "bodyshop_calculation_line_id": line.id,
+            "analytic_distribution": self._analytic_distribution(),
+        }
+        price = line._purchase_price(vendor or line.vendor_id, product, quantity)
+        if price is not None:
+            vals["price_unit"] = price
+        if (
+            self.planned_start_date
+            and self.planned_start_date >= fields.Date.context_today(self)
+        ):
+            # Needed on the planned start day, in the morning.
+            vals["date_planned"] = fields.Datetime.to_datetime(
+                self.planned_start_date
+            ).replace(hour=7)
+        return vals
+
+    def _cancel_courtesy_reservations(self):
+        """A closed dossier frees the courtesy cars it had reserved."""
+        self.courtesy_booking_ids.filtered(
+            lambda b: b.state == "reserved"
+        ).action_cancel()
+
+    def _work_order_calculation(self):
+        """The version the workshop works from: the approved one, else the
+        latest."""
+        self.ensure_one()
+        return self._approved_calculation() or self.current_calculation_id
+
+    def _work_order_labour_groups(self, labour_lines):
+        """Labour lines by labour type, in the order of the labour types."""
+        labels = dict(
+            labour_lines._fields["labour_type"]._description_selection(self.env)
+        )
+        groups = []
+        for labour_type, label in labels.items():
+            lines = labour_lines.filtered(lambda li, t=labour_type: li.labour_type == t)
+            if lines:
+                groups.append(
+                    {
+                        "label": label,
+                        "units": sum(lines.mapped("labour_units")),
+                        "lines": lines,
+                    }
+                )
+        return groups
+
+    def _notify_customer(self, milestone):
+        """Mail the customer at ``milestone`` through the chatter, unless the
+        dossier opted out."""
+        template = self.env.ref(
+            MILESTONE_TEMPLATES[milestone], raise_if_not_found=False
+        )
+        if not template:
+            return
+        for dossier in self.filtered("customer_updates"):
+            if not dossier.customer_id.email:
+                dossier._message_log(
+                    body=_(
+                        "No update mailed to %(customer)s: no e-mail address.",
+                        customer=dossier.customer_id.display_name,
+                    )
+                )
+                continue
+            dossier.message_post_with_source(
+                template,
+                message_type="comment",
+                subtype_xmlid="mail.mt_comment",
+            )
+
+    def _margin_calculation(self):
+        """The version the margin counts: the invoiced one, else the approved."""
+        self.ensure_one()
+        return self.invoiced_calculation_id or self._approved_calculation()
+
+    def _update_invoiced_state(self):
+        """A delivered dossier whose invoices are all posted is invoiced."""
+        for dossier in self.filtered(lambda d: d.state == "delivered"):
+            invoices = dossier.invoice_ids.filtered(
+                lambda m: m.move_type == "out_invoice" and m.state != "cancel"
+            )
+            if (
+                dossier.invoiced_calculation_id
+                and dossier.invoiced_calculation_id == dossier.current_calculation_id
+                and invoices
+                and all(move.state == "posted" for move in invoices)
+            ):
+                dossier._write_workflow({"state": "invoiced"})
+
+    # invoicing, the way sale.order does it: the lines come from the
+    # calculation lines (bodyshop.calculation.line._prepare_invoice_line), the
+    # header from _prepare_invoice; one method per way of splitting the bill.
+
+    def _prepare_invoices(self, calculation, previous):
+        """The invoices' values: a total loss to the paying party; a
+        supplement after the final calculation as the difference; else the
+        whole calculation, split as MODEL.md says."""
+        if self.state == "total_loss":
+            lines = self._total_loss_invoice_lines(calculation)
+            return [self._prepare_invoice(calculation, "payer", self.payer_id, lines)]
+        if previous:
+            payer_lines, customer_lines, untaxed = self._supplement_invoice_lines(
+                calculation, previous
+            )
+            deductible = 0.0
+        else:
+            payer_lines, customer_lines = self._calculation_invoice_lines(calculation)
+            untaxed = calculation.amount_payer_untaxed
+            deductible = self.deductible_amount
+        if self.payer_type == "private":
+            return self._invoices_private(calculation, payer_lines + customer_lines)
+        if self.customer_vat_liable:
+            return self._invoices_vat_registered(
+                calculation, payer_lines, customer_lines, untaxed, deductible
+            )
+        return self._invoices_with_deductible(
+            calculation, payer_lines, customer_lines, deductible
+        )
+
+    def _invoices_private(self, calculation, lines):
+        """A private customer pays everything himself: one invoice."""
+        return [self._prepare_invoice(calculation, "customer", self.customer_id, lines)]
+
+    def _invoices_with_deductible(
+        self, calculation, payer_lines, customer_lines, deductible
+    ):
+        """The paying party pays every line less the deductible (VAT
+        included); the customer pays the deductible and his extra work."""
+        currency = calculation.currency_id
+        if currency.compare_amounts(deductible, 0) > 0:
+            total = calculation.amount_payer
+            if currency.compare_amounts(deductible, total) > 0:
+                raise UserError(
+                    _(
+                        "Deductible: %(deductible)s is more than the paying "
+                        "party's total of %(total)s.",
+                        deductible=formatLang(
+                            self.env, deductible, currency_obj=currency
+                        ),
+                        total=formatLang(self.env, total, currency_obj=currency),
+                    )
+                )
+            tax = self.company_id._bodyshop_deductible_tax()
+            label = _(
+                "Deductible (eigen risico) of %(amount)s, VAT included, claim "
+                "%(claim)s",
+                amount=formatLang(self.env, deductible, currency_obj=currency),
+                claim=self.claim_number or self.name,
+            )
+            payer_lines = payer_lines + [
+                self._prepare_generated_invoice_line(
+                    "deductible",
+                    _(
+                        "%(label)s paid by %(customer)s",
+                        label=label,
+                        customer=self.customer_id.display_name,
+                    ),
+                    -deductible,
+                    taxes=tax,
+                )
+            ]
+            customer_lines = [
+                self._prepare_generated_invoice_line(
+                    "deductible", label, deductible, taxes=tax
+                )
+            ] + customer_lines
+        invoices = []
+        if payer_lines:
+            invoices.append(
+                self._prepare_invoice(calculation, "payer", self.payer_id, payer_lines)
+            )
+        if customer_lines:
+            invoices.append(
+                self._prepare_invoice(
+                    calculation, "customer", self.customer_id, customer_lines
+                )
+            )
+        return invoices
+
+    def _invoices_vat_registered(
+        self, calculation, payer_lines, customer_lines, untaxed, deductible
+    ):
+        """A VAT-registered customer gets every line with its VAT less the
+        paying party's share (the amount excluding VAT less the deductible),
+        which the paying party pays untaxed."""
+        currency = calculation.currency_id
+        share = currency.round(untaxed - deductible)
+        if currency.compare_amounts(share, 0) < 0:
+            raise UserError(
+                _(
+                    "Deductible: %(deductible)s is more than the amount "
+                    "excluding VAT of %(total)s.",
+                    deductible=formatLang(self.env, deductible, currency_obj=currency),
+                    total=formatLang(self.env, untaxed, currency_obj=currency),
+                )
+            )
+        invoices = []
+        if payer_lines:
+            label = _(
+                "Paid by %(payer)s: repair excluding VAT less the deductible "
+                "(claim %(claim)s)",
+                payer=self.payer_id.display_name,
+                claim=self.claim_number or self.name,
+            )
+            no_tax = self.env["account.tax"]
+            customer_lines = (
+                payer_lines
+                + [
+                    self._prepare_generated_invoice_line(
+                        "payer_share", label, -share, taxes=no_tax
+                    )
+                ]
+                + customer_lines
+            )
+            invoices.append(
+                self._prepare_invoice(
+                    calculation,
+                    "payer",
+                    self.payer_id,
+                    [
+                        self._prepare_generated_invoice_line(
+                            "payer_share", label, share, taxes=no_tax
+                        )
+                    ],
+                )
+            )
+        if customer_lines:
+            invoices.append(
+                self._prepare_invoice(
+                    calculation, "customer", self.customer_id, customer_lines
+                )
+            )
+        return invoices
+
+    def _calculation_invoice_lines(self, calculation):
+        """(paying party's lines, customer-paid lines) of a whole calculation."""
+        lines = calculation.line_ids.filtered(lambda li: not li.display_type)
+        payer = [
+            line._prepare_invoice_line()
+            for line in lines.filtered(lambda li: not li.customer_paid)
+        ]
+        generated = {
+            "paint_material": calculation.amount_paint_material_generated,
+            "small_parts": calculation.amount_small_parts_generated,
+        }
+        for kind, label in (
+            ("paint_material", _("Paint material")),
+            ("small_parts", _("Small parts")),
+        ):
+            if not calculation.currency_id.is_zero(generated[kind]):
+                payer.append(
+                    self._prepare_generated_invoice_line(kind, label, generated[kind])
+                )
+        customer = [
+            line._prepare_invoice_line()
+            for line in lines.filtered(lambda li: li.customer_paid)
+        ]
+        return payer, customer
+
+    def _supplement_invoice_lines(self, calculation, previous):
+        """The difference between an approved supplement and the version that
+        was invoiced: (payer lines, customer lines, payer untaxed amount)."""
+        diff = calculation._get_difference(previous)
+        currency = calculation.currency_id
+        payer, customer = [], []
+        for line in diff["added"]:
+            (customer if line.customer_paid else payer).append(
+                line._prepare_invoice_line()
+            )
+        for line in diff["removed"]:
+            (customer if line.customer_paid else payer).append(
+                line._prepare_invoice_line(
+                    name=_("Removed: %(line)s", line=line.name),
+                    quantity=1.0,
+                    price_unit=-line.price_subtotal,
+                    discount=0.0,
+                )
+            )
+        for old, new in diff["changed"]:
+            delta = currency.round(new.price_subtotal - old.price_subtotal)
+            if currency.is_zero(delta):
+                continue
+            (customer if new.customer_paid else payer).append(
+                new._prepare_invoice_line(
+                    name=_("Changed: %(line)s", line=new.name),
+                    quantity=1.0,
+                    price_unit=delta,
+                    discount=0.0,
+                )
+            )
+        for kind, field_name, label in (
+            (
+                "paint_material",
+                "amount_paint_material_generated",
+                _("Paint material (difference)"),
+            ),
+            (
+                "small_parts",
+                "amount_small_parts_generated",
+                _("Small parts (difference)"),
+            ),
+        ):
+            delta = currency.round(calculation[field_name] - previous[field_name])
+            if not currency.is_zero(delta):
+                payer.append(self._prepare_generated_invoice_line(kind, label, delta))
+        untaxed = currency.round(
+            calculation.amount_payer_untaxed - previous.amount_payer_untaxed
+        )
+        if currency.compare_amounts(untaxed, 0) < 0 or (
+            customer
+            and currency.compare_amounts(
+                calculation.amount_customer_paid, previous.amount_customer_paid
+            )
+            < 0
+        ):
+            raise UserError(
+                _(
+                    "%(name)s lowers the amount invoiced before: make a credit "
+                    "note on the earlier invoice instead.",
+                    name=calculation.name,
+                )
+            )
+        return payer, customer, untaxed
+
+    def _came_in(self):
+        """The day the car came in: its check-in, else a physical intake (the
+        car at the counter); False for a car that never stood at the shop."""
+        self.ensure_one()
+        if self.checkin_date:
+            return self.checkin_date.date()
+        if self.intake_channel == "physical":
+            return self.intake_date.date()
+        return False
+
+    def _storage_days(self):
+        """Calendar days the car stood at the shop, from the day it came in up
+        to the invoice (both counted); 0 when it never came in."""
+        self.ensure_one()
+        came_in = self._came_in()
+        if not came_in:
+            return 0
+        today = fields.Date.context_today(self)
+        return max((today - came_in).days + 1, 1)
+
+    def _estimating_fee_units(self):
+        """Begrotingskosten: the agreement's labour units, at least 12."""
+        self.ensure_one()
+        return max(self.agreement_id.estimating_fee_units, 12.0)
+
+    def _total_loss_invoice_lines(self, calculation):
+        """The estimating fee (begrotingskosten), the storage days
+        (stallingskosten) and the towing and other costs of ``calculation``:
+        what the paying party owes for a car that is not repaired. No
+        deductible."""
+        agreement = self.agreement_id
+        units = self._estimating_fee_units()
+        hours = units / agreement.units_per_hour if agreement else 0.0
+        fee = self._prepare_generated_invoice_line(
+            "estimating_fee",
+            _(
+                "Estimating fee: %(units)s AE at the body work rate",
+                units=formatLang(self.env, units, digits=1),
+            ),
+            self.estimating_fee_amount,
+        )
+        if agreement.rate_body and not self.currency_id.compare_amounts(
+            hours * agreement.rate_body, self.estimating_fee_amount
+        ):
+            fee.update(quantity=hours, price_unit=agreement.rate_body)
+        lines = [fee]
+        days = self._storage_days()
+        if agreement.storage_day_rate and days:
+            lines.append(
+                self._prepare_generated_invoice_line(
+                    "storage",
+                    _(
+                        "Storage: %(days)s days from %(date)s",
+                        days=days,
+                        date=format_date(self.env, self._came_in()),
+                    ),
+                    agreement.storage_day_rate,
+                    quantity=days,
+                )
+            )
+        lines += [
+            line._prepare_invoice_line()
+            for line in calculation.line_ids.filtered(
+                lambda li: (
+                    not li.display_type
+                    and li.line_type == "other"
+                    and not li.customer_paid
+                )
+            )
+        ]
+        return lines
+
+    def _prepare_generated_invoice_line(
+        self, kind, name, price, taxes=None, quantity=1.0
+    ):
+        """Values of an invoice line the dossier makes itself (paint material,
+        small parts, deductible, payer's share, estimating fee, storage), at
+        the company's sales tax unless ``taxes`` says otherwise."""
+        if taxes is None:
+            taxes = self.company_id.account_sale_tax_id
+        return {
+            "display_type": "product",
+            "product_id": self.env.ref(BODYSHOP_PRODUCTS[kind]).id,
+            "name": name,
+            "quantity": quantity,
+            "price_unit": price,
+            "tax_ids": [Command.set(taxes.ids)],
+        }
+
+    def _prepare_invoice(self, calculation, role, partner, lines):
+        """The values of an invoice to ``partner`` (``role``: payer or
+        customer) with ``lines``: the partner's fiscal position maps the
+        lines' taxes (a paying party abroad, btw verlegd), the dossier's
+        analytic account takes them; the paying party pays as agreed, the
+        customer as he always does (his own payment terms)."""
+        fiscal_position = (
+            self.env["account.fiscal.position"]
+            .with_company(self.company_id)
+            ._get_fiscal_position(partner)
+        )
+        Tax = self.env["account.tax"]
+        distribution = self._analytic_distribution()
+        for vals in lines:
+            taxes = Tax.browse(vals["tax_ids"][0][2])
+            vals["tax_ids"] = [Command.set(fiscal_position.map_tax(taxes).ids)]
+            if distribution:
+                vals["analytic_distribution"] = distribution
+        vals = {
+            "move_type": "out_invoice",
+            "partner_id": partner.id,
+            "company_id": self.company_id.id,
+            "fiscal_position_id": fiscal_position.id,
+            "invoice_user_id": self.user_id.id,
+            "invoice_origin": calculation.name,
+            "ref": self.claim_number or self.name,
+            "bodyshop_dossier_id": self.id,
+            "bodyshop_calculation_id": calculation.id,
+            "bodyshop_invoice_role": role,
+            "invoice_line_ids": [Command.create(line_vals) for line_vals in lines],
+        }
+        if role == "payer" and self.agreement_id.payment_term_id:
+            vals["invoice_payment_term_id"] = self.agreement_id.payment_term_id.id
+        return vals
+
+    # what the dossier earned (analytic accounting)
+
+    def _create_analytic_accounts(self):
+        """An analytic account per dossier, in its company's plan of damage
+        dossiers."""
+        Account = self.env["account.analytic.account"].sudo()
+        for dossier in self.filtered(lambda d: not d.analytic_account_id):
+            dossier.sudo().analytic_account_id = Account.create(
+                {
+                    "name": " ".join(
+                        filter(None, [dossier.name, dossier.license_plate])
+                    ),
+                    "code": dossier.name,
+                    "plan_id": dossier.company_id._bodyshop_analytic_plan().id,
+                    "company_id": dossier.company_id.id,
+                    "partner_id": dossier.customer_id.id,
+                }
+            )
+
+    def _analytic_distribution(self):
+        """The distribution that books a line on this dossier."""
+        self.ensure_one()
+        account = self.sudo().analytic_account_id
+        return {str(account.id): 100} if account else {}
+
+    def _analytic_lines_by_account(self):
+        """The posted analytic lines of the dossiers' accounts, by account."""
+        accounts = self.sudo().analytic_account_id
+        if not accounts:
+            return {}
+        result = {}
+        for plan, plan_accounts in accounts.grouped("root_plan_id").items():
+            column = plan._column_name()
+            for line in (
+                self.env["account.analytic.line"]
+                .sudo()
+                .search([(column, "in", plan_accounts.ids)])
+            ):
+                result.setdefault(line[column].id, []).append(line)
+        return result
+
+    @api.model
+    def _standard_cost_products(self):
+        return {
+            kind: self.env.ref(BODYSHOP_PRODUCTS[kind])
+            for kind in ("labour", "paint_material")
+        }
+
+    def _standard_costs(self, calculation):
+        """(labour, paint) of ``calculation`` at the shop's standard cost: the
+        sold hours at the cost per hour of their labour type, the paint
+        material at its cost percentage (Settings)."""
+        self.ensure_one()
+        company = self.company_id
+        labour = sum(
+            line.labour_units
+            / calculation.units_per_hour
+            * company._bodyshop_labour_cost_rate(line.labour_type)
+            for line in calculation.line_ids.filtered(
+                lambda li: not li.display_type and li.line_type == "labour"
+            )
+        )
+        pct = company.bodyshop_paint_cost_pct
+        paint = calculation.amount_paint_material * pct / 100
+        return labour, paint
+
+    def _book_standard_costs(self, calculation, previous=None):
+        """Book the labour and paint cost of what was invoiced on the
+        dossier's analytic account (the difference with ``previous`` for a
+        supplement): analytic lines, as Odoo books timesheets."""
+        self.ensure_one()
+        account = self.sudo().analytic_account_id
+        if not account or self.state == "total_loss":
+            return
+        labour, paint = self._standard_costs(calculation)
+        if previous:
+            labour_before, paint_before = self._standard_costs(previous)
+            labour, paint = labour - labour_before, paint - paint_before
+        products = self._standard_cost_products()
+        column = account.root_plan_id._column_name()
+        currency = self.currency_id
+        values = []
+        for kind, amount, label in (
+            (
+                "labour",
+                labour,
+                _("Labour at standard cost: %(name)s", name=calculation.name),
+            ),
+            (
+                "paint_material",
+                paint,
+                _("Paint material at cost: %(name)s", name=calculation.name),
+            ),
+        ):
+            amount = currency.round(amount)
+            if currency.is_zero(amount):
+                continue
+            values.append(
+                {
+                    "name": label,
+                    "amount": -amount,
+                    "date": fields.Date.context_today(self),
+                    "product_id": products[kind].id,
+                    "company_id": self.company_id.id,
+                    column: account.id,
+                }
+            )
+        if values:
+            self.env["account.analytic.line"].sudo().create(values)

@@ -69,6 +69,21 @@ class PurchaseOrderLine(models.Model):
                     )
                 )
 
+    @api.depends("order_id.bodyshop_dossier_id")
+    def _compute_analytic_distribution(self):
+        """A damage dossier's purchases (so their vendor bills) are booked on
+        its analytic account."""
+        result = super()._compute_analytic_distribution()
+        for line in self.filtered(
+            lambda pol: pol.order_id.bodyshop_dossier_id and not pol.display_type
+        ):
+            distribution = line.order_id.bodyshop_dossier_id._analytic_distribution()
+            line.analytic_distribution = {
+                **(line.analytic_distribution or {}),
+                **distribution,
+            }
+        return result
+
     def _bodyshop_is_sublet(self):
         """Sublet work (werk derden) rather than a part, for the dossier's cost."""
         self.ensure_one()

@@ -1,4 +1,5 @@
-from odoo import fields, models
+from odoo import Command, _, api, fields, models
+from odoo.exceptions import UserError
 
 
 class ResCompany(models.Model):
@@ -54,9 +55,108 @@ class ResCompany(models.Model):
         "the paint material on the invoice.",
     )
 
+    bodyshop_deductible_tax_id = fields.Many2one(
+        comodel_name="account.tax",
+        string="Deductible VAT",
+        check_company=True,
+        domain="[('type_tax_use', '=', 'sale'), ('price_include', '=', True), "
+        "('company_id', 'parent_of', id)]",
+        help="The sales tax of the deductible (eigen risico), VAT included in "
+        "its amount: the customer pays exactly the deductible. Made with the "
+        "chart of accounts (a VAT-included twin of the sales tax).",
+    )
+
+    bodyshop_analytic_plan_id = fields.Many2one(
+        comodel_name="account.analytic.plan",
+        string="Damage Dossiers Plan",
+        readonly=True,
+        help="The analytic plan of this company's damage dossiers: every "
+        "dossier has an analytic account in it.",
+    )
+
     def _bodyshop_labour_cost_rate(self, labour_type):
         self.ensure_one()
         return self[f"bodyshop_cost_rate_{labour_type}"] if labour_type else 0.0
+
+    def _bodyshop_deductible_tax(self):
+        self.ensure_one()
+        if not self.bodyshop_deductible_tax_id:
+            raise UserError(
+                _(
+                    "Settings > Body Shop: choose the deductible's VAT-included "
+                    "sales tax for %(company)s.",
+                    company=self.name,
+                )
+            )
+        return self.bodyshop_deductible_tax_id
+
+    @api.model
+    def _bodyshop_setup_companies(self):
+        """At installation and update: the deductible's tax of every company
+        that has a chart of accounts."""
+        self.sudo().search(
+            [("chart_template", "!=", False)]
+        )._bodyshop_ensure_deductible_tax()
+
+    def _bodyshop_ensure_deductible_tax(self):
+        """Set the deductible's tax where a chart of accounts gave a sales tax:
+        the sales tax itself when it includes VAT in the price, else a
+        VAT-included twin of it, which the fiscal positions map as they map
+        the sales tax. Runs when a chart is loaded and at installation."""
+        Tax = self.env["account.tax"].sudo()
+        for company in self.sudo():
+            tax = company.account_sale_tax_id
+            if company.bodyshop_deductible_tax_id or not tax:
+                continue
+            if tax.price_include:
+                company.bodyshop_deductible_tax_id = tax
+                continue
+            twin = Tax.search(
+                [
+                    ("company_id", "=", company.id),
+                    ("type_tax_use", "=", "sale"),
+                    ("amount_type", "=", tax.amount_type),
+                    ("amount", "=", tax.amount),
+                    ("tax_group_id", "=", tax.tax_group_id.id),
+                    ("price_include_override", "=", "tax_included"),
+                ],
+                limit=1,
+            )
+            if not twin:
+                twin = tax.copy(
+                    {
+                        "name": _("%(tax)s (incl.)", tax=tax.name),
+                        "price_include_override": "tax_included",
+                    }
+                )
+                mappings = (
+                    self.env["account.fiscal.position.tax"]
+                    .sudo()
+                    .search([("tax_src_id", "=", tax.id)])
+                )
+                for mapping in mappings:
+                    mapping.position_id.tax_ids = [
+                        Command.create(
+                            {
+                                "tax_src_id": twin.id,
+                                "tax_dest_id": mapping.tax_dest_id.id,
+                            }
+                        )
+                    ]
+            company.bodyshop_deductible_tax_id = twin
+
+    def _bodyshop_analytic_plan(self):
+        """The company's plan of damage dossiers: one per company, under the
+        plan "Damage Dossiers"."""
+        self.ensure_one()
+        if not self.bodyshop_analytic_plan_id:
+            root = self.env.ref("bodyshop.analytic_plan_damage_dossiers")
+            self.sudo().bodyshop_analytic_plan_id = (
+                self.env["account.analytic.plan"]
+                .sudo()
+                .create({"name": self.name, "parent_id": root.id})
+            )
+        return self.bodyshop_analytic_plan_id
 
     def write(self, vals):
         result = super().write(vals)

@@ -24,6 +24,10 @@ class ResConfigSettings(models.TransientModel):
         related="company_id.bodyshop_invoice_post",
         readonly=False,
     )
+    bodyshop_deductible_tax_id = fields.Many2one(
+        related="company_id.bodyshop_deductible_tax_id",
+        readonly=False,
+    )
     bodyshop_cost_rate_body = fields.Monetary(
         related="company_id.bodyshop_cost_rate_body",
         readonly=False,

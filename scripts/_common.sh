@@ -180,10 +180,71 @@ check_upgrade() {
     [ "$before" = "$after" ] || die "the module update changed the data"
 }
 
+# prettier 2.1.2 with @prettier/plugin-xml 0.12.0, as OCA runs it, installed
+# once from the npm registry into a cache outside the checkout.
+ensure_prettier() {
+    local cache=${BODYSHOP_TOOLS_DIR:-${XDG_CACHE_HOME:-$HOME/.cache}/bodyshop}/prettier
+    if [ ! -x "$cache/node_modules/.bin/prettier" ]; then
+        say "Installing prettier 2.1.2 and @prettier/plugin-xml 0.12.0 (npm)"
+        mkdir -p "$cache"
+        (cd "$cache" && npm install --no-audit --no-fund --silent --no-save \
+            prettier@2.1.2 @prettier/plugin-xml@0.12.0) \
+            || die "could not install prettier from the npm registry"
+    fi
+    PRETTIER="$cache/node_modules/.bin/prettier --plugin=$cache/node_modules/@prettier/plugin-xml"
+}
+
+# The version shops run today (the last release, 18.0.1.0.0): CI installs it
+# with its demo data and updates it to this checkout, as a shop would.
+PREVIOUS_RELEASE=27aadd8
+
+# check_migration REPO ADDONS_FOLDER DB LOG: the update from PREVIOUS_RELEASE keeps every
+# record and every margin (as the old version computes them, afresh), and
+# gives every dossier its analytic account.
+check_migration() {
+    local repo=$1 folder=$2 db=$3 log=$4 old before after missing
+    old=$(mktemp -d "${TMPDIR:-/tmp}/bodyshop-previous.XXXXXX")
+    mkdir "$old/bodyshop"
+    git -C "$repo" archive "$PREVIOUS_RELEASE" | tar -x -C "$old/bodyshop" \
+        || die "could not check out the previous release $PREVIOUS_RELEASE"
+    install_db "$db" "$old" "$log.install"
+    python3 -m odoo shell -d "$db" --addons-path="$ODOO_ADDONS,$old" --no-http \
+        --log-level=warn >>"$log.install" 2>&1 <<'PY' || die "could not recompute the old margins"
+dossiers = env["bodyshop.dossier"].with_context(active_test=False).search([])
+env.add_to_compute(dossiers._fields["margin"], dossiers)
+env.flush_all()
+env.cr.commit()
+PY
+    local query="SELECT (SELECT count(*) FROM bodyshop_dossier) || ' dossiers, '
+        || (SELECT count(*) FROM bodyshop_calculation_line) || ' lines, '
+        || (SELECT count(*) FROM bodyshop_approval) || ' approvals, '
+        || (SELECT count(*) FROM account_move WHERE bodyshop_dossier_id IS NOT NULL)
+        || ' invoices; margins: ' || (SELECT string_agg(name || '=' || margin
+            || '/' || amount_invoiced || '/' || cost_parts || '/' || cost_sublet
+            || '/' || cost_labour || '/' || cost_paint, ' ' ORDER BY id)
+            FROM bodyshop_dossier)"
+    before=$(psql -d "$db" -Atc "$query") || die "could not read $db"
+    python3 -m odoo -d "$db" --addons-path="$ODOO_ADDONS,$folder" \
+        -u bodyshop --stop-after-init --no-http --log-level=info --logfile="$log" \
+        || die "updating $PREVIOUS_RELEASE to this version failed (log: $log)"
+    check_log "$log" "update from $PREVIOUS_RELEASE"
+    after=$(psql -d "$db" -Atc "$query") || die "could not read $db"
+    missing=$(psql -d "$db" -Atc "SELECT count(*) FROM bodyshop_dossier
+        WHERE analytic_account_id IS NULL")
+    rm -rf "$old"
+    echo "before: $before"
+    echo "after:  $after"
+    [ "$before" = "$after" ] || die "the update from $PREVIOUS_RELEASE changed records or margins"
+    [ "$missing" = 0 ] || die "$missing dossiers have no analytic account after the update"
+}
+
 run_lint() {
     local repo=$1 folder=$2
     (cd "$repo" && ruff check . && ruff format --check .) || die "ruff found problems"
+    ensure_prettier
+    # shellcheck disable=SC2086
+    (cd "$repo" && $PRETTIER --check "**/*.xml") || die "prettier found XML to format"
     python3 -m pylint --rcfile="$repo/.pylintrc" "$folder/bodyshop" \
         || die "pylint-odoo found problems"
-    echo "ruff and pylint-odoo: clean"
+    echo "ruff, prettier and pylint-odoo: clean"
 }

@@ -13,6 +13,9 @@ class BodyshopData:
         # A Dutch body shop of its own: whatever the database's main company
         # is, the tests run on the Dutch chart of accounts with 21% VAT.
         cls.company = cls._create_bodyshop_company("Test Autoschade B.V.")
+        # Its plan of damage dossiers exists before a test rolls back to a
+        # savepoint (the company would keep a plan that is gone).
+        cls.company._bodyshop_analytic_plan()
         cls.env.user.company_id = cls.company
         cls.env = cls.env(context=dict(cls.env.context, tracking_disable=True))
         cls.other_company = cls.env["res.company"].create({"name": "Other Body Shop"})

@@ -1,16 +1,13 @@
-import threading
-from contextlib import closing
 from datetime import datetime, timedelta
 
 import psycopg2.errors
 
-from odoo import SUPERUSER_ID, api, fields, sql_db
+from odoo import fields
 from odoo.exceptions import UserError, ValidationError
-from odoo.service.model import _as_validation_error
 from odoo.tests import Form, tagged
-from odoo.tests.common import TransactionCase
 
 from .common import BodyshopCommon
+from .concurrency import ConcurrencyCase
 
 
 def _day(offset, hour=8):
@@ -215,22 +212,13 @@ class TestCourtesyCar(BodyshopCommon):
 
 
 @tagged("post_install", "-at_install")
-class TestCourtesyCarConcurrency(TransactionCase):
+class TestCourtesyCarConcurrency(ConcurrencyCase):
     """Two transactions book the same car for overlapping periods at the same
-    time: the database lets exactly one of them through.
-
-    Concurrency needs real, separate transactions: this test commits its own
-    records on its own cursors and removes them afterwards.
-    """
-
-    def _env(self, cr):
-        return api.Environment(cr, SUPERUSER_ID, {"tracking_disable": True})
+    time: the database lets exactly one of them through, the other waited on
+    it and is told why."""
 
     def test_concurrent_double_booking(self):
-        dbname = self.env.cr.dbname
-        db = sql_db.db_connect(dbname)
-        with closing(db.cursor()) as cr:
-            env = self._env(cr)
+        with self.committed_env() as env:
             customer = env["res.partner"].create({"name": "Concurrency Klant"})
             brand = env["fleet.vehicle.model.brand"].create({"name": "Concurrency"})
             model = env["fleet.vehicle.model"].create(
@@ -263,81 +251,32 @@ class TestCourtesyCarConcurrency(TransactionCase):
                     for vehicle in vehicles
                 ]
             )
-            cr.commit()  # pylint: disable=invalid-commit
-        ids = {"car": car.id, "dossiers": dossiers.ids, "vehicles": vehicles.ids}
-        ids.update(customer=customer.id, model=model.id, brand=brand.id)
-        try:
-            self._race(db, ids)
-        finally:
-            with closing(db.cursor()) as cr:
-                env = self._env(cr)
-                env["bodyshop.courtesy.booking"].search(
-                    [("vehicle_id", "=", ids["car"])]
-                ).unlink()
-                env["bodyshop.dossier"].browse(ids["dossiers"]).unlink()
-                all_vehicles = [ids["car"], *ids["vehicles"]]
-                for model_name in (
-                    "fleet.vehicle.odometer",
-                    "fleet.vehicle.assignation.log",
-                ):
-                    env[model_name].search(
-                        [("vehicle_id", "in", all_vehicles)]
-                    ).unlink()
-                env["fleet.vehicle"].browse(all_vehicles).unlink()
-                env["fleet.vehicle.model"].browse(ids["model"]).unlink()
-                env["fleet.vehicle.model.brand"].browse(ids["brand"]).unlink()
-                env["res.partner"].browse(ids["customer"]).unlink()
-                cr.commit()  # pylint: disable=invalid-commit
+            env.cr.commit()  # pylint: disable=invalid-commit
+            self.track(dossiers, car | vehicles, model, brand, customer)
+            dossier_ids, car_id = dossiers.ids, car.id
+        turns = iter(dossier_ids)
 
-    def _race(self, db, ids):
-        def booking_vals(dossier_id):
-            return {
-                "dossier_id": dossier_id,
-                "vehicle_id": ids["car"],
-                "date_start": _day(1),
-                "date_end": _day(4, hour=18),
-            }
-
-        outcome = {}
-        with closing(db.cursor()) as cr1:
-            env1 = self._env(cr1)
-            # Transaction 1 books the car and has not committed yet.
-            first = env1["bodyshop.courtesy.booking"].create(
-                booking_vals(ids["dossiers"][0])
+        def book(env):
+            # The first transaction books for the first dossier, the others
+            # for the second: their own check cannot see the uncommitted
+            # booking, the exclusion constraint makes them wait.
+            env["bodyshop.courtesy.booking"].create(
+                {
+                    "dossier_id": next(turns, dossier_ids[1]),
+                    "vehicle_id": car_id,
+                    "date_start": _day(1),
+                    "date_end": _day(4, hour=18),
+                }
             )
 
-            def second_transaction():
-                with closing(db.cursor()) as cr2:
-                    env2 = self._env(cr2)
-                    try:
-                        # Its own check cannot see the uncommitted booking:
-                        # the exclusion constraint makes it wait, then fail.
-                        env2["bodyshop.courtesy.booking"].create(
-                            booking_vals(ids["dossiers"][1])
-                        )
-                        env2.flush_all()
-                        cr2.commit()  # pylint: disable=invalid-commit
-                        outcome["second"] = "committed"
-                    except psycopg2.errors.ExclusionViolation as error:
-                        cr2.rollback()
-                        outcome["second"] = _as_validation_error(env2, error)
-
-            thread = threading.Thread(target=second_transaction)
-            thread.start()
-            thread.join(timeout=2)
-            # The second transaction is blocked behind the first one.
-            self.assertTrue(thread.is_alive())
-            env1.flush_all()
-            cr1.commit()  # pylint: disable=invalid-commit
-            thread.join(timeout=30)
-            self.assertFalse(thread.is_alive())
-            self.assertTrue(first.exists())
-        error = outcome["second"]
-        self.assertIsInstance(error, ValidationError)
-        self.assertIn("already booked in that period", str(error))
-        with closing(db.cursor()) as cr:
-            env = self._env(cr)
+        outcome = self.race(
+            book, (psycopg2.errors.ExclusionViolation,), (ValidationError,)
+        )
+        self.assertIsInstance(outcome["first_try"], psycopg2.errors.ExclusionViolation)
+        self.assertIsInstance(outcome["retry"], ValidationError)
+        self.assertIn("already booked for dossier", str(outcome["retry"]))
+        with self.committed_env() as env:
             bookings = env["bodyshop.courtesy.booking"].search(
-                [("vehicle_id", "=", ids["car"])]
+                [("vehicle_id", "=", car_id)]
             )
-            self.assertEqual(bookings.dossier_id.ids, ids["dossiers"][:1])
+            self.assertEqual(bookings.dossier_id.ids, dossier_ids[:1])

@@ -167,6 +167,12 @@ class TestWorkPreparation(BodyshopCommon):
         orders = self.dossier.purchase_order_ids
         confirmed = orders.filtered(lambda o: o.partner_id == self.glass_shop)
         confirmed.button_confirm()
+        # The cancel button says it first.
+        ask = self.dossier.action_ask_cancel()
+        wizard = Form(self.env[ask["res_model"]].with_context(**ask["context"]))
+        self.assertEqual(wizard.open_order_ids[:], confirmed)
+        self.assertEqual(wizard.draft_order_ids[:], orders - confirmed)
+        self.assertEqual(self.dossier.state, "approved", "only asked so far")
         action = self.dossier.action_cancel()
         self.assertEqual(self.dossier.state, "cancelled")
         self.assertEqual(set((orders - confirmed).mapped("state")), {"cancel"})

@@ -5,3 +5,4 @@ from . import bodyshop_approval_response
 from . import bodyshop_checkin_wizard
 from . import bodyshop_courtesy_handover
 from . import bodyshop_delivery_wizard
+from . import bodyshop_dossier_cancel

@@ -313,9 +313,7 @@ class BodyshopIntakeWizard(models.TransientModel):
         dossier._message_log(
             body=_(
                 "Intake (%(channel)s) by %(user)s.",
-                channel=dict(
-                    self._fields["intake_channel"]._description_selection(self.env)
-                )[self.intake_channel],
+                channel=self._selection_label("intake_channel"),
                 user=self.env.user.name,
             ),
         )

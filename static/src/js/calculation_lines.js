@@ -20,7 +20,8 @@ patch(ListRenderer.prototype, {
             record.data.line_type
         ) {
             const lineType = record.data.line_type;
-            const labourType = lineType === "labour" ? record.data.labour_type || "body" : false;
+            // The kind only: a labour line starts as body work again.
+            const labourType = lineType === "labour" ? "body" : false;
             const context = labourType
                 ? `{'default_line_type': '${lineType}', 'default_labour_type': '${labourType}'}`
                 : `{'default_line_type': '${lineType}'}`;

@@ -1,7 +1,7 @@
 from odoo import fields, models, tools
 from odoo.tools import SQL
 
-from .bodyshop_dossier import PLANNED_STATES
+from ..models.bodyshop_dossier import PLANNED_STATES
 
 
 class BodyshopWorkshopLoad(models.Model):

@@ -1,0 +1,2 @@
+from . import bodyshop_workshop_load
+from . import bodyshop_kpi_report
