@@ -111,9 +111,11 @@ class ResCompany(models.Model):
             if tax.price_include:
                 company.bodyshop_deductible_tax_id = tax
                 continue
+            # A branch uses the taxes of its parent: the twin lives beside the
+            # sales tax, in the company that owns it.
             twin = Tax.search(
                 [
-                    ("company_id", "=", company.id),
+                    ("company_id", "=", tax.company_id.id),
                     ("type_tax_use", "=", "sale"),
                     ("amount_type", "=", tax.amount_type),
                     ("amount", "=", tax.amount),
@@ -123,9 +125,22 @@ class ResCompany(models.Model):
                 limit=1,
             )
             if not twin:
+                name = _("%(tax)s (incl.)", tax=tax.name)
+                taken = Tax.search(
+                    [
+                        ("company_id", "child_of", tax.company_id.root_id.id),
+                        ("type_tax_use", "=", "sale"),
+                        ("name", "=like", f"{name}%"),
+                    ]
+                ).mapped("name")
+                count = 1
+                unique = name
+                while unique in taken:
+                    count += 1
+                    unique = f"{name} {count}"
                 twin = tax.copy(
                     {
-                        "name": _("%(tax)s (incl.)", tax=tax.name),
+                        "name": unique,
                         "price_include_override": "tax_included",
                     }
                 )

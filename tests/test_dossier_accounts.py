@@ -111,6 +111,25 @@ class TestDossierAccounts(BodyshopCommon):
             dossier.action_create_invoices()
         self.assertFalse(dossier.invoice_ids)
 
+    def test_branch_shares_the_deductible_tax_of_its_parent(self):
+        """A branch uses its parent's taxes: loading its chart reuses the
+        parent's VAT-included twin instead of making a second one of the
+        same name (Odoo refuses duplicate tax names within a company tree)."""
+        tax = self.company.bodyshop_deductible_tax_id
+        branch = self.env["res.company"].create(
+            {"name": "Test Autoschade Filiaal", "parent_id": self.company.id}
+        )
+        self.env["account.chart.template"].try_loading(
+            "nl", company=branch, install_demo=False
+        )
+        self.assertEqual(branch.bodyshop_deductible_tax_id, tax)
+        self.assertEqual(
+            self.env["account.tax"].search_count(
+                [("name", "=", tax.name), ("company_id", "child_of", self.company.id)]
+            ),
+            1,
+        )
+
     # taxes through the fiscal position of the invoiced partner
 
     def test_payer_abroad_invoiced_under_its_fiscal_position(self):
