@@ -15,6 +15,7 @@
         "mail",
         "portal",
         "resource",
+        "hr_hourly_cost",
         "fleet",
         "purchase",
         "account",
@@ -31,6 +32,8 @@
         "data/bodyshop_product_data.xml",
         "data/bodyshop_analytic_data.xml",
         "data/bodyshop_checklist_data.xml",
+        "data/bodyshop_labour_type_data.xml",
+        "data/bodyshop_cron_data.xml",
         "reports/bodyshop_work_order_templates.xml",
         "reports/bodyshop_delivery_templates.xml",
         "reports/report_invoice_templates.xml",
@@ -43,6 +46,9 @@
         "wizards/bodyshop_courtesy_handover_views.xml",
         "wizards/bodyshop_delivery_wizard_views.xml",
         "wizards/bodyshop_dossier_cancel_views.xml",
+        "wizards/bodyshop_time_entry_correction_views.xml",
+        "views/bodyshop_time_entry_views.xml",
+        "views/bodyshop_planning_slot_views.xml",
         "views/bodyshop_dossier_views.xml",
         "views/bodyshop_calculation_views.xml",
         "views/bodyshop_agreement_views.xml",
@@ -55,9 +61,12 @@
         "views/purchase_order_views.xml",
         "views/account_move_views.xml",
         "views/res_config_settings_views.xml",
+        "views/hr_employee_views.xml",
         "reports/bodyshop_workshop_load_views.xml",
         "reports/bodyshop_kpi_report_views.xml",
+        "reports/bodyshop_labour_report_views.xml",
         "views/bodyshop_menus.xml",
+        "views/bodyshop_kiosk_templates.xml",
     ],
     "demo": [
         "demo/bodyshop_company_demo.xml",
@@ -66,6 +75,7 @@
         "demo/bodyshop_calculation_demo.xml",
         "demo/bodyshop_work_demo.xml",
         "demo/bodyshop_invoice_demo.xml",
+        "demo/bodyshop_workshop_demo.xml",
     ],
     "assets": {
         "web.report_assets_common": [
@@ -73,6 +83,25 @@
         ],
         "web.assets_backend": [
             "bodyshop/static/src/js/*.js",
+            "bodyshop/static/src/planning_board/*",
+        ],
+        # The workshop kiosk: a public page of its own, as hr_attendance's.
+        "bodyshop.assets_kiosk": [
+            ("include", "web._assets_helpers"),
+            ("include", "web._assets_frontend_helpers"),
+            "web/static/src/scss/pre_variables.scss",
+            "web/static/lib/bootstrap/scss/_variables.scss",
+            "web/static/lib/bootstrap/scss/_variables-dark.scss",
+            "web/static/lib/bootstrap/scss/_maps.scss",
+            ("include", "web._assets_bootstrap_frontend"),
+            "web/static/src/libs/fontawesome/css/font-awesome.css",
+            ("include", "web._assets_core"),
+            # The tour service, as on every frontend page: the kiosk's tour
+            # runs on this public page.
+            "web_tour/static/src/tour_pointer/**/*",
+            "web_tour/static/src/tour_service/**/*",
+            "web/static/lib/hoot-dom/**/*",
+            "bodyshop/static/src/kiosk/*",
         ],
         "web.assets_tests": [
             "bodyshop/static/tests/tours/*.js",

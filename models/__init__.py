@@ -18,3 +18,7 @@ from . import ir_sequence
 from . import purchase_order
 from . import account_move
 from . import res_partner
+from . import bodyshop_labour_type
+from . import hr_employee
+from . import bodyshop_time_entry
+from . import bodyshop_planning_slot

@@ -548,7 +548,23 @@ class BodyshopDossier(models.Model):
         string="Labour Cost",
         compute="_compute_margin",
         store=True,
-        help="Sold hours of each labour type at the hourly cost price of Settings.",
+        help="The hours clocked on the dossier at each technician's hourly cost; "
+        "while nothing is clocked, the sold hours at the standard cost per hour "
+        "of Settings.",
+    )
+    labour_margin = fields.Monetary(
+        compute="_compute_margin",
+        store=True,
+        help="The labour the paying party approved (the calculation's labour "
+        "amount) less its cost: below zero the workshop needed more hours, or "
+        "dearer ones, than were sold.",
+    )
+    cost_labour_standard = fields.Boolean(
+        string="Labour at Standard Cost",
+        compute="_compute_margin",
+        store=True,
+        help="Nothing was clocked on the dossier: its labour cost is the sold "
+        "hours at the standard cost per hour.",
     )
     cost_paint = fields.Monetary(
         string="Paint Material Cost",
@@ -570,6 +586,48 @@ class BodyshopDossier(models.Model):
         store=True,
         aggregator="avg",
         digits=(16, 1),
+    )
+    # the workshop
+    planning_slot_ids = fields.One2many(
+        comodel_name="bodyshop.planning.slot",
+        inverse_name="dossier_id",
+        string="Workshop Planning",
+    )
+    planned_ready_date = fields.Date(
+        compute="_compute_planned_ready_date",
+        store=True,
+        help="The last day the workshop planned work on the car.",
+    )
+    time_entry_ids = fields.One2many(
+        comodel_name="bodyshop.time.entry",
+        inverse_name="dossier_id",
+        string="Clocked Time",
+    )
+    labour_summary_ids = fields.One2many(
+        comodel_name="bodyshop.dossier.labour",
+        inverse_name="dossier_id",
+        string="Hours per Labour Type",
+    )
+    sold_hours = fields.Float(
+        compute="_compute_labour_hours",
+        store=True,
+        digits=(16, 2),
+        help="The labour units of the latest approved calculation, in hours.",
+    )
+    clocked_hours = fields.Float(
+        compute="_compute_labour_hours",
+        store=True,
+        digits=(16, 2),
+        help="The hours the technicians clocked on the dossier.",
+    )
+    labour_efficiency = fields.Float(
+        string="Labour Efficiency (%)",
+        compute="_compute_labour_hours",
+        store=True,
+        aggregator="avg",
+        digits=(16, 1),
+        help="Sold hours over clocked hours: above 100 % the workshop needed "
+        "fewer hours than were sold.",
     )
     repair_cycle_days = fields.Float(
         compute="_compute_kpis",
@@ -895,13 +953,14 @@ class BodyshopDossier(models.Model):
         "company_id.bodyshop_cost_rate_trim",
         "company_id.bodyshop_cost_rate_pdr",
         "company_id.bodyshop_paint_cost_pct",
+        "time_entry_ids.cost",
     )
     def _compute_margin(self):
         """Revenue and cost from the dossier's posted analytic lines (its
-        invoices, its vendor bills, the labour and paint cost booked at
-        invoicing); a confirmed purchase not billed yet counts at its order
-        amount, and before the invoicing the approved calculation's labour
-        and paint at their standard cost."""
+        invoices, its vendor bills, the technicians' clocked time, the paint
+        cost booked at invoicing); a confirmed purchase not billed yet counts
+        at its order amount. Labour nobody clocked counts at its standard
+        cost (booked at invoicing), paint before the invoicing too."""
         lines_by_account = self._analytic_lines_by_account()
         products = self._standard_cost_products()
         for dossier in self:
@@ -909,7 +968,7 @@ class BodyshopDossier(models.Model):
             company = dossier.company_id
             lines = lines_by_account.get(dossier.analytic_account_id.id, [])
             revenue = parts = sublet = labour = paint = 0.0
-            booked = False
+            labour_booked = paint_booked = False
             for line in lines:
                 move_type = line.move_line_id.move_id.move_type
                 if move_type in ("out_invoice", "out_refund"):
@@ -927,10 +986,10 @@ class BodyshopDossier(models.Model):
                         parts -= line.amount
                 elif line.product_id == products["labour"]:
                     labour -= line.amount
-                    booked = True
+                    labour_booked = True
                 elif line.product_id == products["paint_material"]:
                     paint -= line.amount
-                    booked = True
+                    paint_booked = True
             # Confirmed with the supplier, not billed yet: the order amount.
             for purchase_line in dossier.purchase_order_ids.filtered(
                 lambda po: po.state in ("purchase", "done")
@@ -955,8 +1014,18 @@ class BodyshopDossier(models.Model):
                     parts += amount
             calculation = dossier._margin_calculation()
             # A total loss was not repaired: no labour or paint was spent.
-            if not booked and calculation and dossier.state != "total_loss":
-                labour, paint = dossier._standard_costs(calculation)
+            standard = calculation and dossier.state != "total_loss"
+            clocked = bool(dossier.time_entry_ids)
+            labour_standard = bool(standard and not labour_booked and not clocked)
+            if labour_standard or (standard and not paint_booked):
+                standard_labour, standard_paint = dossier._standard_costs(calculation)
+                if labour_standard:
+                    labour = standard_labour
+                if not paint_booked:
+                    paint = standard_paint
+            dossier.cost_labour_standard = labour_standard or (
+                labour_booked and not clocked
+            )
             sold_bought_in = (
                 calculation.amount_parts + calculation.amount_sublet
                 if calculation
@@ -970,6 +1039,9 @@ class BodyshopDossier(models.Model):
             dossier.cost_parts = currency.round(parts)
             dossier.cost_sublet = currency.round(sublet)
             dossier.cost_labour = currency.round(labour)
+            dossier.labour_margin = (
+                currency.round(calculation.amount_labour - labour) if standard else 0.0
+            )
             dossier.cost_paint = currency.round(paint)
             dossier.margin = currency.round(revenue - parts - sublet - labour - paint)
             dossier.margin_percent = (
@@ -995,6 +1067,31 @@ class BodyshopDossier(models.Model):
                 calc.calc_type == "supplement" and calc.state != "draft"
                 for calc in dossier.calculation_ids
             )
+
+    @api.depends("planning_slot_ids.date")
+    def _compute_planned_ready_date(self):
+        for dossier in self:
+            dates = dossier.planning_slot_ids.mapped("date")
+            dossier.planned_ready_date = max(dates) if dates else False
+
+    @api.depends(
+        "calculation_ids.state",
+        "calculation_ids.labour_units",
+        "calculation_ids.units_per_hour",
+        "time_entry_ids.hours",
+    )
+    def _compute_labour_hours(self):
+        for dossier in self:
+            calculation = dossier._approved_calculation()
+            sold = (
+                calculation.labour_units / calculation.units_per_hour
+                if calculation and calculation.units_per_hour
+                else 0.0
+            )
+            clocked = sum(dossier.time_entry_ids.mapped("hours"))
+            dossier.sold_hours = sold
+            dossier.clocked_hours = clocked
+            dossier.labour_efficiency = sold / clocked * 100 if clocked else 0.0
 
     # ------------------------------------------------------------
     # CONSTRAINT METHODS
@@ -2046,6 +2143,86 @@ class BodyshopDossier(models.Model):
             "version"
         )[-1:]
 
+    def _sold_hours_by_type(self):
+        """{dossier: {labour type: hours}} of the latest approved calculation
+        of each dossier, in three queries for all of them."""
+        result = {dossier: {} for dossier in self}
+        calculations = self.env["bodyshop.calculation"].search(
+            [("dossier_id", "in", self.ids), ("state", "=", "approved")],
+            order="version desc",
+        )
+        latest = {}
+        for calculation in calculations:
+            latest.setdefault(calculation.dossier_id, calculation)
+        if not latest:
+            return result
+        groups = self.env["bodyshop.calculation.line"]._read_group(
+            [
+                ("calculation_id", "in", [calc.id for calc in latest.values()]),
+                ("display_type", "=", False),
+                ("line_type", "=", "labour"),
+                ("labour_type", "!=", False),
+            ],
+            ["calculation_id", "labour_type"],
+            ["labour_units:sum"],
+        )
+        for calculation, labour_type, units in groups:
+            if calculation.units_per_hour and units:
+                hours = units / calculation.units_per_hour
+                result[calculation.dossier_id][labour_type] = hours
+        return result
+
+    def _unplanned_hours_by_type(self):
+        """{dossier: {labour type: sold hours not planned yet}}: the sold
+        hours less what was clocked before today and what is planned from
+        today on (a plan of days gone by that nobody clocked is to plan
+        again)."""
+        result = self._sold_hours_by_type()
+        today = fields.Date.context_today(self)
+        midnight = fields.Datetime.to_datetime(today)
+        done = self.env["bodyshop.time.entry"]._read_group(
+            [
+                ("dossier_id", "in", self.ids),
+                ("date_end", "!=", False),
+                ("date_start", "<", midnight),
+            ],
+            ["dossier_id", "labour_type"],
+            ["hours:sum"],
+        )
+        planned = self.env["bodyshop.planning.slot"]._read_group(
+            [("dossier_id", "in", self.ids), ("date", ">=", today)],
+            ["dossier_id", "labour_type"],
+            ["hours:sum"],
+        )
+        for dossier, labour_type, hours in done + planned:
+            sold = result[dossier]
+            sold[labour_type] = sold.get(labour_type, 0.0) - hours
+        return result
+
+    def _delivery_at_risk(self, unplanned=None):
+        """{dossier: bool}: the plan ends after the planned delivery, or hours
+        are still to plan shortly before it."""
+        unplanned = unplanned or {}
+        missing = self.filtered(lambda d: d not in unplanned)
+        if missing:
+            unplanned = {**unplanned, **missing._unplanned_hours_by_type()}
+        today = fields.Date.context_today(self)
+        result = {}
+        for dossier in self:
+            delivery = dossier.planned_delivery_date
+            to_plan = any(hours > 0.005 for hours in unplanned[dossier].values())
+            result[dossier] = bool(
+                delivery
+                and (
+                    (
+                        dossier.planned_ready_date
+                        and dossier.planned_ready_date > delivery
+                    )
+                    or (to_plan and delivery <= fields.Date.add(today, days=2))
+                )
+            )
+        return result
+
     def _prepare_purchase_line(self, line, product, quantity, vendor=None):
         name = line.name
         if line.part_number and line.part_number not in name:
@@ -2567,10 +2744,37 @@ class BodyshopDossier(models.Model):
         paint = calculation.amount_paint_material * pct / 100
         return labour, paint
 
+    def _drop_standard_labour_cost(self):
+        """Clocked time is the labour cost: a standard labour cost booked at
+        invoicing, before the workshop manager added forgotten time, goes."""
+        products = self._standard_cost_products()
+        for dossier in self.sudo():
+            account = dossier.analytic_account_id
+            if not account:
+                continue
+            standard = (
+                self.env["account.analytic.line"]
+                .sudo()
+                .search(
+                    [
+                        (account.root_plan_id._column_name(), "=", account.id),
+                        ("product_id", "=", products["labour"].id),
+                        ("move_line_id", "=", False),
+                        ("id", "not in", dossier.time_entry_ids.analytic_line_id.ids),
+                    ]
+                )
+            )
+            if standard:
+                standard.unlink()
+                for field in self._fields.values():
+                    if field.compute == "_compute_margin":
+                        self.env.add_to_compute(field, dossier)
+
     def _book_standard_costs(self, calculation, previous=None):
-        """Book the labour and paint cost of what was invoiced on the
-        dossier's analytic account (the difference with ``previous`` for a
-        supplement): analytic lines, as Odoo books timesheets."""
+        """Book the paint cost, and the labour cost when nobody clocked on the
+        dossier, of what was invoiced on the dossier's analytic account (the
+        difference with ``previous`` for a supplement): analytic lines, as
+        Odoo books timesheets."""
         self.ensure_one()
         account = self.sudo().analytic_account_id
         if not account or self.state == "total_loss":
@@ -2579,6 +2783,10 @@ class BodyshopDossier(models.Model):
         if previous:
             labour_before, paint_before = self._standard_costs(previous)
             labour, paint = labour - labour_before, paint - paint_before
+        if self.time_entry_ids:
+            # The technicians' clocked time is the labour cost, booked as
+            # they clock.
+            labour = 0.0
         products = self._standard_cost_products()
         column = account.root_plan_id._column_name()
         currency = self.currency_id

@@ -1,5 +1,8 @@
+import uuid
+
 from odoo import Command, _, api, fields, models
-from odoo.exceptions import UserError
+from odoo.exceptions import AccessError, UserError
+from odoo.tools import SQL
 
 
 class ResCompany(models.Model):
@@ -66,6 +69,20 @@ class ResCompany(models.Model):
         "chart of accounts (a VAT-included twin of the sales tax).",
     )
 
+    # The workshop kiosk: a public page for the technicians, reached by a URL
+    # holding this key (as hr_attendance's kiosk).
+    bodyshop_kiosk_key = fields.Char(
+        string="Workshop Kiosk Key",
+        default=lambda self: uuid.uuid4().hex,
+        copy=False,
+        groups="bodyshop.group_bodyshop_workshop",
+    )
+    bodyshop_kiosk_url = fields.Char(
+        string="Workshop Kiosk URL",
+        compute="_compute_bodyshop_kiosk_url",
+        groups="bodyshop.group_bodyshop_workshop",
+    )
+
     bodyshop_analytic_plan_id = fields.Many2one(
         comodel_name="account.analytic.plan",
         string="Damage Dossiers Plan",
@@ -73,6 +90,50 @@ class ResCompany(models.Model):
         help="The analytic plan of this company's damage dossiers: every "
         "dossier has an analytic account in it.",
     )
+
+    @api.depends("bodyshop_kiosk_key")
+    def _compute_bodyshop_kiosk_url(self):
+        base_url = self.env["res.company"].get_base_url()
+        for company in self:
+            company.bodyshop_kiosk_url = (
+                f"{base_url}/bodyshop/kiosk/{company.bodyshop_kiosk_key}"
+            )
+
+    def _init_column(self, column_name):
+        """Each existing company gets a kiosk key of its own: the default
+        would give them all the same one."""
+        if column_name != "bodyshop_kiosk_key":
+            return super()._init_column(column_name)
+        self.env.cr.execute(
+            SQL(
+                "UPDATE res_company "
+                "SET bodyshop_kiosk_key = replace(gen_random_uuid()::text, '-', '') "
+                "WHERE bodyshop_kiosk_key IS NULL"
+            )
+        )
+
+    def action_bodyshop_regenerate_kiosk_key(self):
+        """A new kiosk URL: the old one (and every tablet signed in on it)
+        stops working."""
+        if not self.env.user.has_group("bodyshop.group_bodyshop_workshop"):
+            raise AccessError(_("Only a workshop manager changes the kiosk URL."))
+        if self - self.env.user.company_ids:
+            raise AccessError(
+                _("You can only change the kiosk URL of your own companies.")
+            )
+        for company in self.sudo():
+            company.bodyshop_kiosk_key = uuid.uuid4().hex
+        return True
+
+    @api.model
+    def _action_open_bodyshop_kiosk(self):
+        """The menu Workshop Kiosk: the route that signs the manager out and
+        opens the current company's kiosk."""
+        return {
+            "type": "ir.actions.act_url",
+            "target": "self",
+            "url": f"/bodyshop/kiosk_mode_menu/{self.env.company.id}",
+        }
 
     def _bodyshop_labour_cost_rate(self, labour_type):
         self.ensure_one()

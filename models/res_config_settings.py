@@ -74,6 +74,12 @@ class ResConfigSettings(models.TransientModel):
         default=DEFAULT_TIMEOUT,
     )
 
+    # The workshop kiosk, beside the company's kiosk key.
+    bodyshop_kiosk_url = fields.Char(
+        related="company_id.bodyshop_kiosk_url",
+        groups="bodyshop.group_bodyshop_workshop",
+    )
+
     @api.constrains("bodyshop_rdw_timeout", "bodyshop_rdw_base_url")
     def _check_bodyshop_rdw(self):
         for settings in self:
@@ -92,3 +98,7 @@ class ResConfigSettings(models.TransientModel):
                         url=url,
                     )
                 )
+
+    def action_bodyshop_regenerate_kiosk_key(self):
+        self.ensure_one()
+        return self.company_id.action_bodyshop_regenerate_kiosk_key()

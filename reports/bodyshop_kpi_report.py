@@ -12,6 +12,16 @@ class BodyshopKpiReport(models.Model):
     _name = "bodyshop.kpi.report"
     _description = "Body Shop Key Figures"
     _auto = False
+    _depends = {
+        "bodyshop.dossier": [
+            "sold_hours",
+            "clocked_hours",
+            "labour_efficiency",
+            "delivery_date",
+            "checkin_date",
+            "intake_date",
+        ],
+    }
     _order = "intake_date desc"
     _rec_name = "dossier_id"
 
@@ -65,11 +75,62 @@ class BodyshopKpiReport(models.Model):
         help="Of the closed dossiers (delivered, invoiced or total loss), the "
         "share that was a total loss.",
     )
+    sold_hours = fields.Float(
+        readonly=True,
+        digits=(16, 2),
+        help="Sold hours of the dossiers the technicians clocked on.",
+    )
+    clocked_hours = fields.Float(readonly=True, digits=(16, 2))
+    labour_efficiency = fields.Float(
+        string="Labour Efficiency (%)",
+        readonly=True,
+        aggregator="avg",
+        digits=(16, 1),
+        help="Sold hours over clocked hours, of the dossiers with clocked time.",
+    )
+    shop_days = fields.Float(
+        string="Days in the Shop",
+        readonly=True,
+        digits=(16, 1),
+        help="Days from check-in to delivery, of the delivered cars with clocked time.",
+    )
+    touch_hours = fields.Float(
+        string="Clocked Hours of Delivered Cars",
+        readonly=True,
+        digits=(16, 2),
+    )
+    touch_time = fields.Float(
+        string="Touch Time (h/day)",
+        readonly=True,
+        aggregator="avg",
+        digits=(16, 2),
+        help="Hours clocked per day the car was in the shop, of the delivered cars.",
+    )
     repair_amount = fields.Monetary(
         readonly=True,
         aggregator="avg",
         help="Invoiced revenue excluding VAT, of the invoiced dossiers.",
     )
+
+    def _read_group_select(self, aggregate_spec, query):
+        """A group's efficiency and touch time are ratios of its sums, not
+        averages of the dossiers' ratios."""
+        ratios = {
+            "labour_efficiency:avg": ("sold_hours", "clocked_hours", 100.0),
+            "touch_time:avg": ("touch_hours", "shop_days", 1.0),
+        }
+        if aggregate_spec in ratios:
+            numerator, denominator, factor = ratios[aggregate_spec]
+            numerator_sum = super()._read_group_select(f"{numerator}:sum", query)
+            denominator_sum = super()._read_group_select(f"{denominator}:sum", query)
+            return SQL(
+                "CASE WHEN %s <> 0 THEN ROUND((%s * %s / %s)::numeric, 2) END",
+                denominator_sum,
+                factor,
+                numerator_sum,
+                denominator_sum,
+            )
+        return super()._read_group_select(aggregate_spec, query)
 
     def init(self):
         tools.drop_view_if_exists(self.env.cr, self._table)
@@ -108,9 +169,30 @@ class BodyshopKpiReport(models.Model):
                                       THEN 100.0 ELSE 0.0 END
                        END AS total_loss_rate,
                        CASE WHEN d.amount_invoiced <> 0
-                            THEN d.amount_invoiced END AS repair_amount
+                            THEN d.amount_invoiced END AS repair_amount,
+                       CASE WHEN d.clocked_hours > 0
+                            THEN d.sold_hours END AS sold_hours,
+                       CASE WHEN d.clocked_hours > 0
+                            THEN d.clocked_hours END AS clocked_hours,
+                       CASE WHEN d.clocked_hours > 0
+                            THEN d.labour_efficiency END AS labour_efficiency,
+                       shop.days AS shop_days,
+                       CASE WHEN shop.days IS NOT NULL
+                            THEN d.clocked_hours END AS touch_hours,
+                       CASE WHEN shop.days IS NOT NULL
+                            THEN d.clocked_hours / shop.days END AS touch_time
                   FROM bodyshop_dossier d
                   JOIN res_company c ON c.id = d.company_id
+                  -- Days in the shop of a delivered car with clocked time
+                  -- (at least one).
+             LEFT JOIN LATERAL (
+                       SELECT GREATEST(1.0, round((EXTRACT(EPOCH FROM
+                                  d.delivery_date
+                                  - COALESCE(d.checkin_date, d.intake_date))
+                              / 86400)::numeric, 1)) AS days
+                        WHERE d.delivery_date IS NOT NULL
+                          AND d.clocked_hours > 0
+                   ) shop ON TRUE
                  WHERE d.active AND d.state <> 'cancelled'
                 )
                 """,

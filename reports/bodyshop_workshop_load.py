@@ -7,16 +7,32 @@ from ..models.bodyshop_dossier import PLANNED_STATES
 class BodyshopWorkshopLoad(models.Model):
     """Booked repair hours per working day against the workshop's capacity.
 
-    A planned dossier books its estimated hours spread evenly over the
-    working days from its planned start to its planned delivery. Working days
-    follow the company's working schedule (Odoo's resource): its weekdays,
-    without its public holidays. One row per company and working day, from
-    two weeks back to four months ahead.
+    The capacity is the working hours of the company's technicians that day
+    (their working schedules, time off and public holidays, as on the
+    planning board); a company without technicians counts its productive
+    hours per day of Settings. A dossier planned on the planning board books
+    its planned hours on their days; another planned dossier books its
+    estimated hours spread evenly over the working days from its planned
+    start to its planned delivery. Working days follow the company's working
+    schedule (Odoo's resource): its weekdays, without its public holidays,
+    and any day a technician works. One row per company and working day,
+    from two weeks back to four months ahead.
     """
 
     _name = "bodyshop.workshop.load"
     _description = "Workshop Load per Day"
     _auto = False
+    _depends = {
+        "bodyshop.dossier": [
+            "active",
+            "state",
+            "estimate_hours",
+            "planned_start_date",
+            "planned_delivery_date",
+        ],
+        "bodyshop.planning.slot": ["dossier_id", "company_id", "date", "hours"],
+        "hr.employee": ["bodyshop_technician", "active", "resource_calendar_id"],
+    }
     _order = "date, company_id"
     _rec_name = "date"
 
@@ -90,10 +106,44 @@ class BodyshopWorkshopLoad(models.Model):
                            CURRENT_DATE - 60, CURRENT_DATE + 365, interval '1 day'
                        ) AS day
             ),
+            technician_hours AS (
+                SELECT company_id, date, SUM(hours) AS hours
+                  FROM (%(capacity)s) AS capacity
+              GROUP BY company_id, date
+            ),
+            has_technicians AS (
+                SELECT DISTINCT resource.company_id
+                  FROM hr_employee employee
+                  JOIN resource_resource resource
+                    ON resource.id = employee.resource_id
+                 WHERE employee.bodyshop_technician AND employee.active
+            ),
             working_days AS (
-                SELECT company_id, date, productive_hours
+                SELECT calendar_days.company_id,
+                       calendar_days.date,
+                       CASE WHEN has_technicians.company_id IS NULL
+                            THEN calendar_days.productive_hours
+                            ELSE COALESCE(technician_hours.hours, 0)
+                       END AS productive_hours
                   FROM calendar_days
-                 WHERE working
+             LEFT JOIN has_technicians
+                    ON has_technicians.company_id = calendar_days.company_id
+             LEFT JOIN technician_hours
+                    ON technician_hours.company_id = calendar_days.company_id
+                   AND technician_hours.date = calendar_days.date
+                 WHERE calendar_days.working
+                    OR (has_technicians.company_id IS NOT NULL
+                        AND technician_hours.hours > 0)
+            ),
+            slot_days AS (
+                SELECT slot.company_id,
+                       slot.date,
+                       SUM(slot.hours) AS hours,
+                       COUNT(DISTINCT slot.dossier_id) AS dossier_count
+                  FROM bodyshop_planning_slot slot
+                  JOIN bodyshop_dossier dossier ON dossier.id = slot.dossier_id
+                 WHERE dossier.active AND dossier.state IN %(states)s
+              GROUP BY slot.company_id, slot.date
             ),
             planned AS (
                 SELECT dossier.id,
@@ -112,8 +162,13 @@ class BodyshopWorkshopLoad(models.Model):
                    AND dossier.state IN %(states)s
                    AND dossier.planned_start_date IS NOT NULL
                    AND dossier.planned_delivery_date >= dossier.planned_start_date
+                   AND NOT EXISTS (
+                       SELECT 1
+                         FROM bodyshop_planning_slot slot
+                        WHERE slot.dossier_id = dossier.id
+                   )
             ),
-            booked AS (
+            spread AS (
                 SELECT planned.company_id,
                        working_days.date,
                        SUM(planned.estimate_hours / planned.days) AS hours,
@@ -125,6 +180,15 @@ class BodyshopWorkshopLoad(models.Model):
                                              AND planned.planned_delivery_date
                  WHERE planned.days > 0
               GROUP BY planned.company_id, working_days.date
+            ),
+            booked AS (
+                SELECT company_id, date, SUM(hours) AS hours,
+                       SUM(dossier_count) AS dossier_count
+                  FROM (SELECT company_id, date, hours, dossier_count FROM spread
+                        UNION ALL
+                        SELECT company_id, date, hours, dossier_count FROM slot_days
+                       ) AS both_kinds
+              GROUP BY company_id, date
             )
             SELECT row_number() OVER (ORDER BY days.date, days.company_id) AS id,
                    days.company_id,
@@ -144,6 +208,11 @@ class BodyshopWorkshopLoad(models.Model):
              WHERE days.date BETWEEN CURRENT_DATE - 14 AND CURRENT_DATE + 120
             """,
             states=tuple(PLANNED_STATES),
+            capacity=self.env["hr.employee"]._bodyshop_capacity_query(
+                SQL("CURRENT_DATE - 14"),
+                SQL("CURRENT_DATE + 120"),
+                SQL("employee.bodyshop_technician AND employee.active"),
+            ),
         )
 
     def init(self):

@@ -13,3 +13,7 @@ from . import test_translations
 from . import test_vehicle_identification
 from . import test_workshop_load
 from . import test_work_preparation
+from . import test_workshop_clock
+from . import test_workshop_planning
+from . import test_workshop_kiosk
+from . import test_planning_board

@@ -140,3 +140,120 @@ class BodyshopHttpCommon(BodyshopData, HttpCase):
     def setUpClass(cls):
         super().setUpClass()
         cls._setup_bodyshop_data()
+
+
+class BodyshopWorkshopData(BodyshopData):
+    """Technicians on a 40-hour week (Mon-Fri 8-17 with a lunch break, Europe/
+    Amsterdam) and approved dossiers with sold hours per labour type."""
+
+    @classmethod
+    def _setup_workshop_data(cls):
+        cls._setup_bodyshop_data()
+        cls.calendar = cls.env["resource.calendar"].create(
+            {
+                "name": "Werkplaats 40 uur",
+                "company_id": cls.company.id,
+                "tz": "Europe/Amsterdam",
+                "attendance_ids": [
+                    Command.create(
+                        {
+                            "name": f"{day} {period}",
+                            "dayofweek": str(day),
+                            "hour_from": hour_from,
+                            "hour_to": hour_to,
+                            "day_period": period,
+                        }
+                    )
+                    for day in range(5)
+                    for period, hour_from, hour_to in (
+                        ("morning", 8.0, 12.0),
+                        ("afternoon", 13.0, 17.0),
+                    )
+                ],
+            }
+        )
+        cls.workshop_manager = new_test_user(
+            cls.env,
+            login="bs_workshop",
+            groups="bodyshop.group_bodyshop_workshop",
+            name="Wim Werkplaatschef",
+            company_id=cls.company.id,
+            company_ids=cls.company.ids,
+        )
+        types = cls.env["bodyshop.labour.type"]
+        cls.labour_type_body = cls.env.ref("bodyshop.labour_type_body")
+        cls.labour_type_paint = cls.env.ref("bodyshop.labour_type_paint")
+        cls.labour_type_electrical = cls.env.ref("bodyshop.labour_type_electrical")
+        cls.plaatwerker = cls._create_technician(
+            "Piet Plaatwerker", cls.labour_type_body, hourly_cost=42.5, pin="1234"
+        )
+        cls.spuiter = cls._create_technician(
+            "Sem Spuiter", cls.labour_type_paint, hourly_cost=38.0, pin="5678"
+        )
+        cls.all_types = types.search([])
+        cls.company.write(
+            {
+                "bodyshop_cost_rate_body": 30.0,
+                "bodyshop_cost_rate_paint": 32.0,
+                "bodyshop_default_agreement_id": cls.env["bodyshop.agreement"]
+                .create(
+                    {
+                        "name": "Werkplaats tarieven",
+                        "company_id": cls.company.id,
+                        "rate_body": 60.0,
+                        "rate_paint": 65.0,
+                        "rate_mechanical": 60.0,
+                        "rate_electrical": 70.0,
+                    }
+                )
+                .id,
+            }
+        )
+
+    @classmethod
+    def _create_technician(cls, name, labour_types, company=None, **vals):
+        company = company or cls.company
+        return cls.env["hr.employee"].create(
+            {
+                "name": name,
+                "company_id": company.id,
+                "resource_calendar_id": (
+                    cls.calendar.id if company == cls.company else False
+                ),
+                "tz": "Europe/Amsterdam",
+                "bodyshop_technician": True,
+                "bodyshop_labour_type_ids": [Command.set(labour_types.ids)],
+                **vals,
+            }
+        )
+
+    @classmethod
+    def _create_approved_dossier(cls, units=None, vehicle=None, **vals):
+        """A dossier in state approved whose approved calculation sells
+        ``units`` {labour type: AE} (10 AE = 1 hour by default)."""
+        units = units or {"body": 60.0, "paint": 30.0}
+        if vehicle:
+            vals["vehicle_id"] = vehicle.id
+        dossier = cls._create_dossier(**vals)
+        calculation = cls.env["bodyshop.calculation"].create(
+            {
+                "dossier_id": dossier.id,
+                "line_ids": [
+                    Command.create(
+                        {
+                            "line_type": "labour",
+                            "labour_type": labour_type,
+                            "operation": "repair",
+                            "name": f"Work {labour_type}",
+                            "labour_units": amount,
+                        }
+                    )
+                    for labour_type, amount in units.items()
+                ],
+            }
+        )
+        calculation.action_send()
+        calculation.approval_ids.filtered(
+            lambda a: a.state == "pending"
+        ).action_approve()
+        return dossier

@@ -19,10 +19,16 @@ MODELS = [
     "bodyshop.checklist.item",
     "bodyshop.dossier.checklist",
     "bodyshop.kpi.report",
+    "bodyshop.labour.type",
+    "bodyshop.time.entry",
+    "bodyshop.planning.slot",
+    "bodyshop.dossier.labour",
+    "bodyshop.labour.report",
 ]
 OPERATIONS = ("read", "create", "write", "unlink")
 # Rights of the Body Shop User and Manager per model, as "rcwd" letters
 # (read, create, write, delete). A plain employee and a portal user have none.
+# The Workshop Manager has the User's rights but where WORKSHOP says.
 EXPECTED = {
     "bodyshop.dossier": ("rcw", "rcwd"),
     "bodyshop.calculation": ("rcwd", "rcwd"),
@@ -38,6 +44,16 @@ EXPECTED = {
     # The final inspection is recorded by the delivery, then frozen.
     "bodyshop.dossier.checklist": ("r", "r"),
     "bodyshop.kpi.report": ("", "r"),
+    "bodyshop.labour.type": ("r", "rcwd"),
+    # Clocked at the kiosk, corrected by the workshop manager's wizard.
+    "bodyshop.time.entry": ("r", "rwd"),
+    "bodyshop.planning.slot": ("r", "rcwd"),
+    "bodyshop.dossier.labour": ("r", "r"),
+    "bodyshop.labour.report": ("", "r"),
+}
+WORKSHOP = {
+    "bodyshop.time.entry": "rwd",
+    "bodyshop.planning.slot": "rcwd",
 }
 LETTERS = {"read": "r", "create": "c", "write": "w", "unlink": "d"}
 
@@ -49,6 +65,14 @@ class TestAccessMatrix(BodyshopCommon):
         super().setUpClass()
         cls.portal_user = new_test_user(
             cls.env, login="bs_portal", groups="base.group_portal", name="Portal Klant"
+        )
+        cls.workshop_user = new_test_user(
+            cls.env,
+            login="bs_workshop_matrix",
+            groups="bodyshop.group_bodyshop_workshop",
+            name="Werkplaatschef",
+            company_id=cls.company.id,
+            company_ids=cls.company.ids,
         )
 
     def _rights(self, user, model):
@@ -70,6 +94,10 @@ class TestAccessMatrix(BodyshopCommon):
                 self.assertEqual(self._rights(self.portal_user, model), "")
                 self.assertEqual(self._rights(self.bs_user, model), user_rights)
                 self.assertEqual(self._rights(self.bs_manager, model), manager_rights)
+                self.assertEqual(
+                    self._rights(self.workshop_user, model),
+                    WORKSHOP.get(model, user_rights),
+                )
                 self.assertEqual(
                     self._rights(self.bs_user_other_company, model), user_rights
                 )

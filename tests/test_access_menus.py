@@ -1,5 +1,5 @@
 from odoo.exceptions import AccessError
-from odoo.tests import tagged
+from odoo.tests import new_test_user, tagged
 
 from .common import BodyshopCommon
 
@@ -18,9 +18,43 @@ class TestAccessMenus(BodyshopCommon):
                 "bodyshop.menu_bodyshop_reporting",
                 "bodyshop.menu_bodyshop_configuration",
                 "bodyshop.menu_bodyshop_config_settings",
+                "bodyshop.menu_bodyshop_planning_board",
+                "bodyshop.menu_bodyshop_time_entries",
+                "bodyshop.menu_bodyshop_technicians",
+                "bodyshop.menu_bodyshop_kiosk",
+                "bodyshop.menu_bodyshop_reporting_labour",
             )
             if self.env.ref(xmlid).id in menu_ids
         }
+
+    def test_workshop_menus_for_the_workshop_manager(self):
+        """The estimator sees the planning board; the workshop manager also
+        the clocked time, the technicians and the kiosk; the labour
+        efficiency report is the owner's."""
+        workshop = new_test_user(
+            self.env,
+            login="bs_workshop_menus",
+            groups="bodyshop.group_bodyshop_workshop",
+            company_id=self.company.id,
+            company_ids=self.company.ids,
+        )
+        user_menus = self._visible_menus(self.bs_user)
+        self.assertIn("bodyshop.menu_bodyshop_planning_board", user_menus)
+        for xmlid in (
+            "bodyshop.menu_bodyshop_time_entries",
+            "bodyshop.menu_bodyshop_technicians",
+            "bodyshop.menu_bodyshop_kiosk",
+        ):
+            self.assertNotIn(xmlid, user_menus)
+            self.assertIn(xmlid, self._visible_menus(workshop))
+            self.assertIn(xmlid, self._visible_menus(self.bs_manager))
+        self.assertNotIn(
+            "bodyshop.menu_bodyshop_reporting_labour", self._visible_menus(workshop)
+        )
+        self.assertIn(
+            "bodyshop.menu_bodyshop_reporting_labour",
+            self._visible_menus(self.bs_manager),
+        )
 
     def test_plain_user_sees_no_bodyshop_menu(self):
         self.assertFalse(self._visible_menus(self.plain_user))

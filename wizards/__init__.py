@@ -6,3 +6,4 @@ from . import bodyshop_checkin_wizard
 from . import bodyshop_courtesy_handover
 from . import bodyshop_delivery_wizard
 from . import bodyshop_dossier_cancel
+from . import bodyshop_time_entry_correction

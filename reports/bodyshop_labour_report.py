@@ -1,0 +1,253 @@
+from odoo import fields, models, tools
+from odoo.tools import SQL
+
+from ..models.bodyshop_agreement import LABOUR_TYPES
+
+# The sold hours per dossier and labour type: the labour units of the latest
+# approved calculation, in hours.
+SOLD_HOURS = """
+    latest AS (
+        SELECT DISTINCT ON (calculation.dossier_id)
+               calculation.dossier_id, calculation.id, calculation.units_per_hour
+          FROM bodyshop_calculation calculation
+         WHERE calculation.state = 'approved'
+      ORDER BY calculation.dossier_id, calculation.version DESC
+    ),
+    sold AS (
+        SELECT latest.dossier_id,
+               line.labour_type,
+               SUM(line.labour_units) / NULLIF(latest.units_per_hour, 0) AS hours
+          FROM latest
+          JOIN bodyshop_calculation_line line ON line.calculation_id = latest.id
+         WHERE line.display_type IS NULL
+           AND line.line_type = 'labour'
+           AND line.labour_type IS NOT NULL
+      GROUP BY latest.dossier_id, line.labour_type, latest.units_per_hour
+    ),
+    clocked AS (
+        SELECT dossier_id, labour_type, SUM(hours) AS hours, SUM(cost) AS cost
+          FROM bodyshop_time_entry
+         WHERE date_end IS NOT NULL
+      GROUP BY dossier_id, labour_type
+    )
+"""
+
+
+def _weighted_efficiency(model, query, sold, clocked):
+    """A group's efficiency: its sold hours over its clocked hours."""
+    sold_sum = model._read_group_select(f"{sold}:sum", query)
+    clocked_sum = model._read_group_select(f"{clocked}:sum", query)
+    return SQL(
+        "CASE WHEN %s <> 0 THEN ROUND((100.0 * %s / %s)::numeric, 1) END",
+        clocked_sum,
+        sold_sum,
+        clocked_sum,
+    )
+
+
+class BodyshopDossierLabour(models.Model):
+    """Sold, planned and clocked hours of a dossier per labour type."""
+
+    _name = "bodyshop.dossier.labour"
+    _description = "Hours of a Dossier per Labour Type"
+    _auto = False
+    _depends = {
+        "bodyshop.calculation": ["dossier_id", "state", "version", "units_per_hour"],
+        "bodyshop.calculation.line": [
+            "calculation_id",
+            "display_type",
+            "line_type",
+            "labour_type",
+            "labour_units",
+        ],
+        "bodyshop.planning.slot": ["dossier_id", "labour_type", "hours"],
+        "bodyshop.time.entry": [
+            "dossier_id",
+            "labour_type",
+            "hours",
+            "cost",
+            "date_end",
+        ],
+        "bodyshop.dossier": ["company_id"],
+    }
+    _order = "dossier_id, labour_type"
+
+    dossier_id = fields.Many2one(comodel_name="bodyshop.dossier", readonly=True)
+    company_id = fields.Many2one(comodel_name="res.company", readonly=True)
+    currency_id = fields.Many2one(comodel_name="res.currency", readonly=True)
+    labour_type = fields.Selection(selection=LABOUR_TYPES, readonly=True)
+    sold_hours = fields.Float(readonly=True, digits=(16, 2))
+    planned_hours = fields.Float(readonly=True, digits=(16, 2))
+    clocked_hours = fields.Float(readonly=True, digits=(16, 2))
+    cost = fields.Monetary(string="Labour Cost", readonly=True)
+    labour_efficiency = fields.Float(
+        string="Efficiency (%)", readonly=True, aggregator="avg", digits=(16, 1)
+    )
+
+    def _read_group_select(self, aggregate_spec, query):
+        if aggregate_spec == "labour_efficiency:avg":
+            return _weighted_efficiency(self, query, "sold_hours", "clocked_hours")
+        return super()._read_group_select(aggregate_spec, query)
+
+    def init(self):
+        type_number = SQL(
+            "CASE keys.labour_type %s END",
+            SQL(" ").join(
+                SQL("WHEN %s THEN %s", code, number)
+                for number, (code, _label) in enumerate(LABOUR_TYPES)
+            ),
+        )
+        tools.drop_view_if_exists(self.env.cr, self._table)
+        self.env.cr.execute(
+            SQL(
+                """
+                CREATE OR REPLACE VIEW %(view)s AS (
+                WITH %(sold_hours)s,
+                planned AS (
+                    SELECT dossier_id, labour_type, SUM(hours) AS hours
+                      FROM bodyshop_planning_slot
+                  GROUP BY dossier_id, labour_type
+                ),
+                keys AS (
+                    SELECT dossier_id, labour_type FROM sold
+                     UNION
+                    SELECT dossier_id, labour_type FROM planned
+                     UNION
+                    SELECT dossier_id, labour_type FROM clocked
+                )
+                SELECT keys.dossier_id * 10 + %(type_number)s AS id,
+                       keys.dossier_id,
+                       dossier.company_id,
+                       company.currency_id,
+                       keys.labour_type,
+                       COALESCE(sold.hours, 0) AS sold_hours,
+                       COALESCE(planned.hours, 0) AS planned_hours,
+                       COALESCE(clocked.hours, 0) AS clocked_hours,
+                       COALESCE(clocked.cost, 0) AS cost,
+                       CASE WHEN clocked.hours > 0
+                            THEN 100.0 * COALESCE(sold.hours, 0) / clocked.hours
+                       END AS labour_efficiency
+                  FROM keys
+                  JOIN bodyshop_dossier dossier ON dossier.id = keys.dossier_id
+                  JOIN res_company company ON company.id = dossier.company_id
+             LEFT JOIN sold
+                    ON sold.dossier_id = keys.dossier_id
+                   AND sold.labour_type = keys.labour_type
+             LEFT JOIN planned
+                    ON planned.dossier_id = keys.dossier_id
+                   AND planned.labour_type = keys.labour_type
+             LEFT JOIN clocked
+                    ON clocked.dossier_id = keys.dossier_id
+                   AND clocked.labour_type = keys.labour_type
+                )
+                """,
+                view=SQL.identifier(self._table),
+                sold_hours=SQL(SOLD_HOURS),
+                type_number=type_number,
+            )
+        )
+
+
+class BodyshopLabourReport(models.Model):
+    """Labour efficiency per technician: each stretch of clocked time with
+    its share of the sold hours. A dossier's sold hours of a labour type are
+    shared among the technicians who clocked on it, in proportion to their
+    hours; a group's efficiency is its sold hours over its clocked hours."""
+
+    _name = "bodyshop.labour.report"
+    _description = "Labour Efficiency"
+    _auto = False
+    _depends = {
+        "bodyshop.calculation": ["dossier_id", "state", "version", "units_per_hour"],
+        "bodyshop.calculation.line": [
+            "calculation_id",
+            "display_type",
+            "line_type",
+            "labour_type",
+            "labour_units",
+        ],
+        "bodyshop.time.entry": [
+            "dossier_id",
+            "company_id",
+            "employee_id",
+            "labour_type",
+            "date_start",
+            "date_end",
+            "hours",
+            "cost",
+        ],
+    }
+    _order = "date desc"
+    _rec_name = "dossier_id"
+
+    dossier_id = fields.Many2one(comodel_name="bodyshop.dossier", readonly=True)
+    company_id = fields.Many2one(comodel_name="res.company", readonly=True)
+    currency_id = fields.Many2one(comodel_name="res.currency", readonly=True)
+    employee_id = fields.Many2one(
+        comodel_name="hr.employee", string="Technician", readonly=True
+    )
+    labour_type = fields.Selection(selection=LABOUR_TYPES, readonly=True)
+    date = fields.Datetime(readonly=True)
+    clocked_hours = fields.Float(readonly=True, digits=(16, 2))
+    sold_hours = fields.Float(
+        readonly=True,
+        digits=(16, 2),
+        help="The technician's share of the dossier's sold hours of this "
+        "labour type (in proportion to the hours he clocked).",
+    )
+    cost = fields.Monetary(string="Labour Cost", readonly=True)
+    labour_efficiency = fields.Float(
+        string="Efficiency (%)",
+        readonly=True,
+        aggregator="avg",
+        digits=(16, 1),
+        help="Sold hours over clocked hours.",
+    )
+
+    def _read_group_select(self, aggregate_spec, query):
+        if aggregate_spec == "labour_efficiency:avg":
+            return _weighted_efficiency(self, query, "sold_hours", "clocked_hours")
+        return super()._read_group_select(aggregate_spec, query)
+
+    def init(self):
+        tools.drop_view_if_exists(self.env.cr, self._table)
+        self.env.cr.execute(
+            SQL(
+                """
+                CREATE OR REPLACE VIEW %(view)s AS (
+                WITH %(sold_hours)s,
+                shared AS (
+                    SELECT entry.id,
+                           COALESCE(sold.hours, 0) * entry.hours
+                           / NULLIF(clocked.hours, 0) AS sold_hours
+                      FROM bodyshop_time_entry entry
+                      JOIN clocked
+                        ON clocked.dossier_id = entry.dossier_id
+                       AND clocked.labour_type = entry.labour_type
+                 LEFT JOIN sold
+                        ON sold.dossier_id = entry.dossier_id
+                       AND sold.labour_type = entry.labour_type
+                     WHERE entry.date_end IS NOT NULL
+                )
+                SELECT entry.id,
+                       entry.dossier_id,
+                       entry.company_id,
+                       company.currency_id,
+                       entry.employee_id,
+                       entry.labour_type,
+                       entry.date_start AS date,
+                       entry.hours AS clocked_hours,
+                       COALESCE(shared.sold_hours, 0) AS sold_hours,
+                       entry.cost,
+                       CASE WHEN entry.hours > 0
+                            THEN 100.0 * COALESCE(shared.sold_hours, 0) / entry.hours
+                       END AS labour_efficiency
+                  FROM bodyshop_time_entry entry
+                  JOIN shared ON shared.id = entry.id
+                  JOIN res_company company ON company.id = entry.company_id
+                )
+                """,
+                view=SQL.identifier(self._table),
+                sold_hours=SQL(SOLD_HOURS),
+            )
+        )
