@@ -19,6 +19,7 @@
         "fleet",
         "purchase",
         "account",
+        "account_payment",
         "l10n_nl",
     ],
     "data": [
@@ -39,6 +40,7 @@
         "reports/report_invoice_templates.xml",
         "data/mail_template_data.xml",
         "data/mail_template_milestone_data.xml",
+        "data/mail_template_damage_report_data.xml",
         "wizards/bodyshop_intake_wizard_views.xml",
         "wizards/bodyshop_photo_upload_views.xml",
         "wizards/bodyshop_approval_response_views.xml",
@@ -67,6 +69,9 @@
         "reports/bodyshop_labour_report_views.xml",
         "views/bodyshop_menus.xml",
         "views/bodyshop_kiosk_templates.xml",
+        "views/bodyshop_portal_templates.xml",
+        "views/bodyshop_dossier_portal_views.xml",
+        "views/bodyshop_damage_report_templates.xml",
     ],
     "demo": [
         "demo/bodyshop_company_demo.xml",
@@ -76,6 +81,7 @@
         "demo/bodyshop_work_demo.xml",
         "demo/bodyshop_invoice_demo.xml",
         "demo/bodyshop_workshop_demo.xml",
+        "demo/bodyshop_portal_demo.xml",
     ],
     "assets": {
         "web.report_assets_common": [
@@ -102,6 +108,9 @@
             "web_tour/static/src/tour_service/**/*",
             "web/static/lib/hoot-dom/**/*",
             "bodyshop/static/src/kiosk/*",
+        ],
+        "web.assets_frontend": [
+            "bodyshop/static/src/portal/*",
         ],
         "web.assets_tests": [
             "bodyshop/static/tests/tours/*.js",

@@ -1,1 +1,3 @@
+from . import damage_report
 from . import kiosk
+from . import portal

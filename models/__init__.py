@@ -6,6 +6,7 @@ from . import bodyshop_damage_zone
 from . import bodyshop_ev_triage_mixin
 from . import bodyshop_agreement
 from . import bodyshop_dossier
+from . import bodyshop_dossier_intake
 from . import bodyshop_checklist
 from . import bodyshop_courtesy_booking
 from . import bodyshop_repair_info
@@ -14,6 +15,7 @@ from . import bodyshop_calculation_line
 from . import bodyshop_approval
 from . import fleet_vehicle
 from . import ir_attachment
+from . import bodyshop_dossier_portal
 from . import ir_sequence
 from . import purchase_order
 from . import account_move

@@ -38,6 +38,10 @@ class BodyshopCalculation(models.Model):
     _check_company_auto = True
     # MODEL.md, "Fields the workflow owns" (the version is computed).
     _bodyshop_workflow_fields = ("state", "previous_id")
+    # What may still change on a locked version besides MAIL_FIELDS and its
+    # state; extended by the portal (the customer's OK of the extra work, a
+    # workflow-owned field written on a sent version).
+    _bodyshop_unlocked_fields = frozenset(MAIL_FIELDS)
 
     name = fields.Char(compute="_compute_name", store=True)
     dossier_id = fields.Many2one(
@@ -677,7 +681,7 @@ class BodyshopCalculation(models.Model):
 
     def write(self, vals):
         self._bodyshop_check_input(vals)
-        if set(vals) - MAIL_FIELDS - {"state"}:
+        if set(vals) - self._bodyshop_unlocked_fields - {"state"}:
             self._check_editable()
         return super().write(vals)
 
@@ -774,27 +778,12 @@ class BodyshopCalculation(models.Model):
         return approval
 
     def _action_mail_composer(self):
-        self.ensure_one()
-        template = self.env.ref(
-            "bodyshop.mail_template_calculation", raise_if_not_found=False
+        return self._bodyshop_mail_composer(
+            "bodyshop.mail_template_calculation",
+            _("Send the Calculation to the Paying Party"),
+            default_partner_ids=self.payer_id.ids,
+            bodyshop_mark_sent=True,
         )
-        return {
-            "type": "ir.actions.act_window",
-            "name": _("Send the Calculation to the Paying Party"),
-            "res_model": "mail.compose.message",
-            "view_mode": "form",
-            "views": [(False, "form")],
-            "target": "new",
-            "context": {
-                "default_model": self._name,
-                "default_res_ids": self.ids,
-                "default_template_id": template.id if template else False,
-                "default_composition_mode": "comment",
-                "default_partner_ids": self.payer_id.ids,
-                "force_email": True,
-                "bodyshop_mark_sent": True,
-            },
-        }
 
     def action_new_version(self, calc_type="supplement"):
         """Copy this version into a new draft of type ``calc_type``."""

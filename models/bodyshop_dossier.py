@@ -1519,24 +1519,12 @@ class BodyshopDossier(models.Model):
                     "mimetype": "application/pdf",
                 }
             )
-        template = self.env.ref("bodyshop.mail_template_expertise_request")
-        return {
-            "type": "ir.actions.act_window",
-            "name": _("Request an Expertise"),
-            "res_model": "mail.compose.message",
-            "view_mode": "form",
-            "views": [(False, "form")],
-            "target": "new",
-            "context": {
-                "default_model": self._name,
-                "default_res_ids": self.ids,
-                "default_template_id": template.id,
-                "default_composition_mode": "comment",
-                "default_partner_ids": self.expert_id.ids,
-                "default_attachment_ids": attachments.ids,
-                "force_email": True,
-            },
-        }
+        return self._bodyshop_mail_composer(
+            "bodyshop.mail_template_expertise_request",
+            _("Request an Expertise"),
+            default_partner_ids=self.expert_id.ids,
+            default_attachment_ids=attachments.ids,
+        )
 
     def action_open_vehicle(self):
         self.ensure_one()

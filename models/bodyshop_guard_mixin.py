@@ -84,6 +84,28 @@ class BodyshopGuardMixin(models.AbstractModel):
             self._bodyshop_check_owned(self._bodyshop_owned_fields() & set(vals), vals)
         return super().write(vals)
 
+    def _bodyshop_mail_composer(self, template_xmlid, title, **context):
+        """The mail composer on this record with ``template_xmlid``, as the
+        send buttons of the dossier and the calculation open it."""
+        self.ensure_one()
+        template = self.env.ref(template_xmlid, raise_if_not_found=False)
+        return {
+            "type": "ir.actions.act_window",
+            "name": title,
+            "res_model": "mail.compose.message",
+            "view_mode": "form",
+            "views": [(False, "form")],
+            "target": "new",
+            "context": {
+                "default_model": self._name,
+                "default_res_ids": self.ids,
+                "default_template_id": template.id if template else False,
+                "default_composition_mode": "comment",
+                "force_email": True,
+                **context,
+            },
+        }
+
     def _write_workflow(self, vals):
         """The workflow's own write of the fields it owns (its workers call
         it after their guards): the user must be allowed to change the

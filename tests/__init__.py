@@ -17,3 +17,6 @@ from . import test_workshop_clock
 from . import test_workshop_planning
 from . import test_workshop_kiosk
 from . import test_planning_board
+from . import test_damage_report
+from . import test_portal
+from . import test_portal_tour
