@@ -4,6 +4,7 @@ import hmac as hmac_lib
 import math
 import re
 import time
+from datetime import datetime
 
 import pytz
 
@@ -164,7 +165,10 @@ class BodyshopKiosk(http.Controller):
             sold = found._sold_hours_by_type()
             jobs = []
             for dossier in found:
-                for labour_type in codes or list(sold[dossier]):
+                # His labour types the calculation sold; only when it sold
+                # none of them, all of his (the clock flags unsold work).
+                mine = [code for code in codes if sold[dossier].get(code)]
+                for labour_type in mine or codes or list(sold[dossier]):
                     jobs.append(self._job_payload(employee, dossier, labour_type))
             return {"jobs": jobs}
 
@@ -357,7 +361,7 @@ class BodyshopKiosk(http.Controller):
         employee.write({"bodyshop_kiosk_failures": failures})
         raise KioskRefused(
             env._(
-                "Wrong PIN. Tries left before a pause: %(tries)s.",
+                "Wrong PIN. %(tries)s more tries, then a pause of one minute.",
                 tries=KIOSK_PIN_TRIES - failures,
             )
         )
@@ -423,6 +427,29 @@ class BodyshopKiosk(http.Controller):
     @staticmethod
     def _today(employee):
         return employee._bodyshop_local_date(fields.Datetime.now())
+
+    def _clocked_today(self, employee, dossier, labour_type):
+        """What he clocked on the job today, as h:mm (empty if nothing)."""
+        tz = employee._bodyshop_tz()
+        today = self._today(employee)
+        midnight = (
+            tz.localize(datetime.combine(today, datetime.min.time()))
+            .astimezone(pytz.utc)
+            .replace(tzinfo=None)
+        )
+        entries = employee.env["bodyshop.time.entry"].search(
+            [
+                ("employee_id", "=", employee.id),
+                ("dossier_id", "=", dossier.id),
+                ("labour_type", "=", labour_type),
+                ("date_end", "!=", False),
+                ("date_start", ">=", midnight),
+            ]
+        )
+        minutes = round(
+            sum((e.date_end - e.date_start).total_seconds() for e in entries) / 60
+        )
+        return f"{minutes // 60}:{minutes % 60:02d}" if minutes else ""
 
     def _running_entry(self, employee):
         entry = employee.bodyshop_running_entry_id
@@ -541,6 +568,12 @@ class BodyshopKiosk(http.Controller):
             "operations": operations,
             "is_electric": dossier.is_electric,
             "ev_warning": ev_warning,
+            # Red for a car not declared voltage-free or of risk class amber
+            # or red; a yellow reminder for a green one.
+            "ev_danger": bool(
+                dossier.ev_repair_blocked or dossier.ev_risk_class in ("amber", "red")
+            ),
+            "clocked_today": self._clocked_today(employee, dossier, labour_type),
             "ev_blocked": dossier.ev_repair_blocked,
             "adas": adas,
             "adas_calibration": bool(calibrated),

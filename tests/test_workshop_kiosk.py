@@ -407,6 +407,32 @@ class TestWorkshopKiosk(BodyshopWorkshopData, HttpCase):
             "two characters", self._call("search", plate="t", **signed)["error"]
         )
 
+    def test_search_offers_the_labour_types_the_calculation_sold(self):
+        """An all-round technician sees the body and paint work sold on the
+        car, not a mechanical job nobody sold (he could still clock it: it
+        would be flagged)."""
+        allround = self._create_technician("Alex Allround", self.all_types, pin="2468")
+        signed = self._sign_in(allround, pin="2468")
+        result = self._call("search", plate="TZ-101-B", **signed)
+        self.assertEqual(
+            sorted(job["labour_type"] for job in result["jobs"]), ["body", "paint"]
+        )
+        job = result["jobs"][0]
+        self.assertFalse(job["ev_danger"])
+        self.assertEqual(job["clocked_today"], "")
+
+    def test_a_paused_job_shows_what_was_clocked_today(self):
+        now = fields.Datetime.now()
+        self.plaatwerker._bodyshop_clock_in(
+            self.dossier, "body", now=now - timedelta(minutes=2)
+        )
+        self.plaatwerker._bodyshop_clock_out(now=now)
+        self._plan()
+        result = self._call("jobs", **self._sign_in())
+        job = next(j for j in result["jobs"] if j["dossier_id"] == self.dossier.id)
+        self.assertEqual(job["clocked_today"], "0:02")
+        self.assertFalse(job["running"])
+
     # ------------------------------------------------------------
     # start, pause, stop
     # ------------------------------------------------------------

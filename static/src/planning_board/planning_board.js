@@ -121,11 +121,19 @@ export class PlanningBoard extends Component {
     get weekLabel() {
         const first = DateTime.fromISO(this.data.date_from);
         const days = this.data.days;
-        return _t("Week %(week)s: %(from)s – %(to)s", {
+        const lastWeek = days.length
+            ? DateTime.fromISO(days[days.length - 1].date).weekNumber
+            : first.weekNumber;
+        const values = {
             week: first.weekNumber,
+            last_week: lastWeek,
             from: days[0]?.label || "",
             to: days[days.length - 1]?.label || "",
-        });
+        };
+        if (lastWeek !== first.weekNumber) {
+            return _t("Weeks %(week)s–%(last_week)s: %(from)s – %(to)s", values);
+        }
+        return _t("Week %(week)s: %(from)s – %(to)s", values);
     }
 
     /** {"employeeId|date": [slot]} */
