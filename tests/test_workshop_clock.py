@@ -462,3 +462,19 @@ class TestWorkshopClock(BodyshopWorkshopData, TransactionCase):
             ]
         )
         self.assertEqual(labour_lines, dossier.time_entry_ids.analytic_line_id)
+
+    def test_a_correction_that_changes_nothing_is_refused(self):
+        entry = self._clock(self.plaatwerker, local(self.day, 8), local(self.day, 12))
+        wizard = (
+            self.env["bodyshop.time.entry.correction"]
+            .with_user(self.workshop_manager)
+            .create({"entry_id": entry.id, "reason": "Controle"})
+        )
+        with self.assertRaisesRegex(UserError, "Nothing changes"):
+            wizard.action_apply()
+        self.assertFalse(
+            any("Controle" in body for body in entry.message_ids.mapped("body"))
+        )
+        wizard.date_end = local(self.day, 11)
+        self.assertEqual(wizard.action_apply(), {"type": "ir.actions.act_window_close"})
+        self.assertEqual(entry.hours, 3.0)

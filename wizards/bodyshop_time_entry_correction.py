@@ -122,8 +122,21 @@ class BodyshopTimeEntryCorrection(models.TransientModel):
                 raise UserError(
                     _("The technician is still clocked on it: stop it first.")
                 )
-            self.entry_id._do_correct(vals, self.reason)
             entry = self.entry_id
+            if (entry.labour_type, entry.date_start, entry.date_end) == (
+                vals["labour_type"],
+                vals["date_start"],
+                vals["date_end"],
+            ):
+                raise UserError(
+                    _(
+                        "Nothing changes: correct the start, the stop or the "
+                        "labour type."
+                    )
+                )
+            entry._do_correct(vals, self.reason)
+            # The corrected entry's form reloads; no second breadcrumb.
+            return {"type": "ir.actions.act_window_close"}
         else:
             if self.dossier_id.state not in CORRECTION_STATES:
                 raise UserError(
