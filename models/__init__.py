@@ -24,3 +24,6 @@ from . import bodyshop_labour_type
 from . import hr_employee
 from . import bodyshop_time_entry
 from . import bodyshop_planning_slot
+from . import bodyshop_calculation_import
+from . import bodyshop_calculation_line_import
+from . import bodyshop_dossier_import

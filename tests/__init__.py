@@ -20,3 +20,5 @@ from . import test_planning_board
 from . import test_damage_report
 from . import test_portal
 from . import test_portal_tour
+from . import test_estimate_import
+from . import test_estimate_parsers

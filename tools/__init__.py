@@ -1,2 +1,3 @@
+from . import estimate
 from . import rdw
 from . import vehicle_identification

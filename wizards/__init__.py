@@ -7,3 +7,4 @@ from . import bodyshop_courtesy_handover
 from . import bodyshop_delivery_wizard
 from . import bodyshop_dossier_cancel
 from . import bodyshop_time_entry_correction
+from . import bodyshop_estimate_import
