@@ -333,7 +333,13 @@ class BodyshopCalculationImport(models.Model):
 
     @api.model
     def _import_estimate(
-        self, dossier, estimate, data, filename, confirm_vehicle=False
+        self,
+        dossier,
+        estimate,
+        data,
+        filename,
+        confirm_vehicle=False,
+        replace_draft=True,
     ):
         """Make the draft version of ``dossier`` the file ``data`` holds
         (``estimate``, already parsed): an estimate, or a supplement on the
@@ -409,6 +415,15 @@ class BodyshopCalculationImport(models.Model):
         elif latest:
             # A draft is changed, not copied: the file's lines replace its own.
             calc = latest
+            if calc.line_ids and not replace_draft:
+                raise UserError(
+                    _(
+                        "%(name)s is a draft with lines of its own: import the "
+                        "file from the dossier (Import Calculation), which says "
+                        "that it replaces them.",
+                        name=calc.name,
+                    )
+                )
             if calc.line_ids:
                 log["notes"].append(
                     _(
@@ -600,10 +615,14 @@ class BodyshopCalculationImport(models.Model):
         )
 
     @api.model
-    def _import_estimate_file(self, dossier, data, filename, confirm_vehicle=False):
+    def _import_estimate_file(
+        self, dossier, data, filename, confirm_vehicle=False, replace_draft=True
+    ):
         """Parse and import ``data``: the version made."""
         estimate = self._parse_estimate(data, filename)
-        return self._import_estimate(dossier, estimate, data, filename, confirm_vehicle)
+        return self._import_estimate(
+            dossier, estimate, data, filename, confirm_vehicle, replace_draft
+        )
 
     def action_open_import_attachment(self):
         self.ensure_one()

@@ -36,7 +36,11 @@ class BodyshopDossierImport(models.Model):
                 content = content.encode()
             try:
                 with self.env.cr.savepoint():
-                    calc = Calculation._import_estimate_file(self, content, filename)
+                    # A mail never overwrites the lines of a draft somebody
+                    # is typing (anyone can write to a dossier's thread).
+                    calc = Calculation._import_estimate_file(
+                        self, content, filename, replace_draft=False
+                    )
             except (UserError, ValidationError, AccessError) as error:
                 _logger.info(
                     "Dossier %s: %s not imported: %s", self.id, filename, error

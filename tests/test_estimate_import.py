@@ -329,6 +329,18 @@ class TestEstimateImport(BodyshopCommon):
         bodies = " ".join(dossier.message_ids.mapped("body"))
         self.assertIn("bms_small.xml imported", bodies)
         self.assertIn("broken.xml was not imported", bodies)
+        # A second mail with a file does not overwrite a draft with lines.
+        lines = calc.line_ids
+        mail.replace_header("Message-Id", "<estimate-import-2@example.com>")
+        self.env["mail.thread"].message_process(
+            "bodyshop.dossier", mail.as_bytes(), thread_id=dossier.id
+        )
+        self.assertEqual(dossier.current_calculation_id, calc)
+        self.assertEqual(calc.line_ids, lines)
+        self.assertIn(
+            "is a draft with lines of its own",
+            " ".join(dossier.message_ids.mapped("body")),
+        )
 
     # access
 
