@@ -215,10 +215,11 @@ class BodyshopCustomerPortal(CustomerPortal):
                     who,
                 )
         except (UserError, ValidationError) as error:
+            # The reason goes by the session, not the URL: a link cannot
+            # make the shop's page say anything.
+            request.session["bodyshop_portal_error"] = error.args[0]
             return request.redirect(
                 self._dossier_url(dossier_sudo, access_token, "answer_error")
-                + "&error="
-                + quote(error.args[0])
             )
         return request.redirect(
             self._dossier_url(dossier_sudo, access_token, "answered")
@@ -255,10 +256,11 @@ class BodyshopCustomerPortal(CustomerPortal):
             with request.env.cr.savepoint():
                 calculation._portal_approve_extra_work(who)
         except (UserError, ValidationError) as error:
+            # The reason goes by the session, not the URL: a link cannot
+            # make the shop's page say anything.
+            request.session["bodyshop_portal_error"] = error.args[0]
             return request.redirect(
                 self._dossier_url(dossier_sudo, access_token, "extra_work_error")
-                + "&error="
-                + quote(error.args[0])
             )
         return request.redirect(
             self._dossier_url(dossier_sudo, access_token, "extra_work_approved")
@@ -314,7 +316,7 @@ class BodyshopCustomerPortal(CustomerPortal):
                 "is_customer": is_customer,
                 "is_payer": is_payer,
                 "message": message,
-                "error_text": request.params.get("error"),
+                "error_text": request.session.pop("bodyshop_portal_error", None),
                 "access_token": access_token,
                 "token_query": (
                     f"?access_token={quote(access_token)}" if access_token else ""

@@ -486,10 +486,18 @@ class TestPortal(BodyshopPortalData, BodyshopHttpCommon):
         page = self._get(f"/my/dossiers/{self.dossier.id}").text
         self.assertIn("bodyshop_extra_work_form", page)
         self.assertIn("I order this extra work", page)
-        # Without the tick nothing is ordered.
+        # Without the tick nothing is ordered, and the page says why.
         response = self._approve_extra_work(self.dossier, calculation, confirm="")
         self.assertIn("message=extra_work_error", response.headers["Location"])
         self.assertFalse(calculation.customer_approved_on)
+        page = self._get(response.headers["Location"]).text
+        self.assertIn("Tick the box to order the extra work.", page)
+        # A crafted link cannot make the page say anything else.
+        page = self._get(
+            f"/my/dossiers/{self.dossier.id}?message=extra_work_error"
+            "&error=Bel+ons+op+0900-1234"
+        ).text
+        self.assertNotIn("0900-1234", page)
         response = self._approve_extra_work(self.dossier, calculation)
         self.assertIn("message=extra_work_approved", response.headers["Location"])
         self.assertEqual(calculation.state, "sent")
