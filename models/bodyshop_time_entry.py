@@ -13,6 +13,10 @@ from .bodyshop_calculation_line import BODYSHOP_PRODUCTS
 CLOCKING_STATES = ("approved", "repair")
 # A workshop manager adds forgotten time to a dossier that was repaired.
 CORRECTION_STATES = ("approved", "repair", "ready", "delivered", "invoiced")
+# A clock still running this long after the end of the working day was
+# forgotten: it stops at that end, flagged. Sooner, the technician is working
+# late and his time counts as he clocks it.
+FORGOTTEN_AFTER = timedelta(hours=2)
 
 # One technician is never clocked twice at once, also between concurrent
 # transactions (two kiosks); a running entry reaches to infinity. The
@@ -450,6 +454,7 @@ class BodyshopTimeEntry(models.Model):
         for employee in running.employee_id:
             entries = running.filtered(lambda e, emp=employee: e.employee_id == emp)
             if any(
-                employee._bodyshop_day_end(entry.date_start) < now for entry in entries
+                employee._bodyshop_day_end(entry.date_start) + FORGOTTEN_AFTER < now
+                for entry in entries
             ):
                 employee._bodyshop_clock_out(now)

@@ -6,6 +6,8 @@ from odoo import _, api, fields, models
 from odoo.exceptions import AccessError
 from odoo.tools import SQL
 
+from .bodyshop_time_entry import FORGOTTEN_AFTER
+
 # The kiosk pauses an employee's PIN entry after this many wrong tries.
 KIOSK_PIN_TRIES = 3
 KIOSK_PIN_PAUSE = timedelta(minutes=1)
@@ -117,8 +119,9 @@ class HrEmployee(models.Model):
         return Entry._do_clock_in(self, dossier, labour_type, now)
 
     def _bodyshop_clock_out(self, now=None):
-        """Stop the running entry: now, or at the end of the working day it
-        was started on when that day is over (a forgotten clock)."""
+        """Stop the running entry: now (also when he works late), or at the
+        end of the working day it was started on when that end is more than
+        FORGOTTEN_AFTER ago (a forgotten clock, flagged)."""
         self.ensure_one()
         now = now or fields.Datetime.now()
         self._bodyshop_lock()
@@ -127,7 +130,7 @@ class HrEmployee(models.Model):
         )
         for entry in running:
             day_end = entry.employee_id._bodyshop_day_end(entry.date_start)
-            if day_end < now:
+            if day_end + FORGOTTEN_AFTER < now:
                 entry._do_stop(day_end, automatic=True)
             else:
                 entry._do_stop(now)

@@ -8,6 +8,7 @@ from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tests import Form, tagged
 from odoo.tests.common import TransactionCase
 
+from ..models.bodyshop_time_entry import FORGOTTEN_AFTER
 from .common import BodyshopWorkshopData
 
 AMSTERDAM = pytz.timezone("Europe/Amsterdam")
@@ -244,9 +245,31 @@ class TestWorkshopClock(BodyshopWorkshopData, TransactionCase):
         day_end = self.plaatwerker._bodyshop_day_end(now - timedelta(minutes=30))
         self.Entry._cron_stop_forgotten()
         entry = self.plaatwerker.bodyshop_time_entry_ids
-        self.assertEqual(bool(entry.date_end), day_end < now)
+        self.assertEqual(bool(entry.date_end), day_end + FORGOTTEN_AFTER < now)
 
-    # the workshop manager corrects, technicians cannot
+    def test_working_late_counts_until_he_clocks_out(self):
+        """Clocked out two hours after the end of his schedule: he worked
+        late, the time counts. Later than that, the clock was forgotten: it
+        stops at the end of the schedule, flagged."""
+        other_day = self.day - timedelta(days=1)
+        while other_day.weekday() >= 5:
+            other_day -= timedelta(days=1)
+        self.plaatwerker._bodyshop_clock_in(
+            self.dossier, "body", now=local(other_day, 16)
+        )
+        self.plaatwerker._bodyshop_clock_out(now=local(other_day, 19, 30))
+        forgotten = self.plaatwerker.bodyshop_time_entry_ids
+        self.assertEqual(forgotten.date_end, local(other_day, 17))
+        self.assertTrue(forgotten.automatic_stop)
+        self.assertTrue(forgotten.to_check)
+        self.plaatwerker._bodyshop_clock_in(
+            self.dossier, "body", now=local(self.day, 16)
+        )
+        self.plaatwerker._bodyshop_clock_out(now=local(self.day, 18))
+        late = self.plaatwerker.bodyshop_time_entry_ids - forgotten
+        self.assertEqual(late.hours, 2.0)
+        self.assertFalse(late.automatic_stop)
+        self.assertFalse(late.to_check)
 
     def test_correction_needs_a_reason_and_is_tracked(self):
         entry = self._clock(self.plaatwerker, local(self.day, 8), local(self.day, 12))

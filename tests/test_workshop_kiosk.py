@@ -1,6 +1,8 @@
 import json
 import time
-from datetime import timedelta
+from datetime import datetime, timedelta
+
+import pytz
 
 from odoo import Command, fields
 from odoo.exceptions import AccessError
@@ -422,15 +424,22 @@ class TestWorkshopKiosk(BodyshopWorkshopData, HttpCase):
         self.assertEqual(job["clocked_today"], "")
 
     def test_a_paused_job_shows_what_was_clocked_today(self):
-        now = fields.Datetime.now()
-        self.plaatwerker._bodyshop_clock_in(
-            self.dossier, "body", now=now - timedelta(minutes=2)
+        now = fields.Datetime.now().replace(microsecond=0)
+        # Two minutes ago, or from midnight (his time) when that is later.
+        tz = self.plaatwerker._bodyshop_tz()
+        midnight = (
+            tz.localize(datetime.combine(self._today(), datetime.min.time()))
+            .astimezone(pytz.utc)
+            .replace(tzinfo=None)
         )
-        self.plaatwerker._bodyshop_clock_out(now=now)
+        start = max(now - timedelta(minutes=2), midnight)
+        entry = self.Entry._do_clock_in(self.plaatwerker, self.dossier, "body", start)
+        entry._do_stop(now)
+        minutes = round((now - start).total_seconds() / 60)
         self._plan()
         result = self._call("jobs", **self._sign_in())
         job = next(j for j in result["jobs"] if j["dossier_id"] == self.dossier.id)
-        self.assertEqual(job["clocked_today"], "0:02")
+        self.assertEqual(job["clocked_today"], f"0:{minutes:02d}" if minutes else "")
         self.assertFalse(job["running"])
 
     # ------------------------------------------------------------
