@@ -3,7 +3,7 @@ import re
 import uuid
 from urllib.parse import urlparse
 
-from odoo import Command
+from odoo import Command, fields
 from odoo.exceptions import UserError
 from odoo.http import Request
 from odoo.tests import new_test_user, tagged
@@ -171,6 +171,64 @@ class TestPortal(BodyshopPortalData, BodyshopHttpCommon):
         for token in ("", False, None):
             self.assertFalse(self.other_dossier._portal_get_roles(public, token))
         self.assertFalse(self.other_dossier.access_token)
+
+    def test_every_route_refuses_who_is_not_its_customer_or_payer(self):
+        """Each route of a dossier, as an anonymous visitor (no token, a wrong
+        one), another customer, another paying party and a user of another
+        company: refused, and nothing written."""
+        calculation = self._send_calculation(self.dossier, extra=50.0)
+        approval = calculation.approval_ids
+        photo = self.env["ir.attachment"].create(
+            {
+                "name": "shared.png",
+                "raw": base64.b64decode(SIGNATURE),
+                "mimetype": "image/png",
+                "res_model": "bodyshop.dossier",
+                "res_id": self.dossier.id,
+                "bodyshop_photo_phase": "intake",
+                "bodyshop_portal_shared": True,
+            }
+        )
+        self.dossier._write_workflow({"delivery_date": fields.Datetime.now()})
+        lease_handler = self.env["res.partner"].create(
+            {"name": "Lease Handler", "parent_id": self.lease_company.id}
+        )
+        new_test_user(
+            self.env,
+            login="bs_portal_lease",
+            groups="base.group_portal",
+            partner_id=lease_handler.id,
+        )
+        base = f"/my/dossiers/{self.dossier.id}"
+        viewers = [
+            ("anonymous", None, ""),
+            ("wrong token", None, "?access_token=" + "0" * 36),
+            ("another customer", self.other_user.login, ""),
+            ("another payer", "bs_portal_lease", ""),
+            ("another company", self.bs_user_other_company.login, ""),
+        ]
+        for label, login, query in viewers:
+            with self.subTest(viewer=label):
+                self.authenticate(login, login)
+                for path in (
+                    "",
+                    "/document/calculation",
+                    "/document/delivery_note",
+                    f"/file/{photo.id}",
+                ):
+                    response = self._get(f"{base}{path}{query}")
+                    self.assertDenied(response, login=bool(login))
+                    self.assertNotIn(self.dossier.claim_number, response.text)
+                token = query.split("=", 1)[1] if query else None
+                self._answer(self.dossier, approval, token=token, decision="approve")
+                self._approve_extra_work(self.dossier, calculation, token=token)
+                result = self.make_jsonrpc_request(
+                    f"{base}/sign{query}", {"name": "X", "signature": SIGNATURE}
+                )
+                self.assertIn("error", result)
+                self.assertEqual(approval.state, "pending")
+                self.assertFalse(calculation.customer_approved_on)
+                self.assertFalse(self.dossier.assignment_signed_on)
 
     def test_tokens_are_long_and_random(self):
         tokens = {self.dossier.access_token, self.other_dossier._portal_ensure_token()}
