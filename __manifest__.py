@@ -4,7 +4,7 @@
     "name": "Body Shop",
     "summary": "Car body repair: damage dossiers, calculations, approvals, "
     "work preparation, delivery and invoicing of the paying party",
-    "version": "18.0.1.1.0",
+    "version": "18.0.1.2.0",
     "category": "Services/Body Shop",
     "sequence": 60,
     "author": "bodyshop contributors",

@@ -1,9 +1,19 @@
+import re
+
 from odoo import Command, _, api, fields, models
 from odoo.exceptions import UserError, ValidationError
 from odoo.tools import SQL, float_compare
 from odoo.tools.misc import format_date, formatLang
 
 from .bodyshop_calculation_line import BODYSHOP_PRODUCTS
+
+PLATE_NOISE = re.compile(r"[^0-9A-Z]")
+
+
+def compact_plate(plate):
+    """'tt-601-d' -> 'TT601D': the plate without its notation."""
+    return PLATE_NOISE.sub("", plate.upper()) if plate else False
+
 
 STATES = [
     ("intake", "Intake"),
@@ -84,7 +94,12 @@ class BodyshopDossier(models.Model):
     ]
     _order = "intake_date desc, id desc"
     _check_company_auto = True
-    _rec_names_search = ["name", "license_plate", "claim_number", "customer_id"]
+    _rec_names_search = [
+        "name",
+        "license_plate_search",
+        "claim_number",
+        "customer_id.complete_name",
+    ]
 
     # MODEL.md, "Fields the workflow owns": written by the action_* workers
     # only (the stored money and KPI fields are computed, so theirs too). The
@@ -208,7 +223,7 @@ class BodyshopDossier(models.Model):
         help="The rates and rules agreed with the paying party; the company "
         "default when the payer has none.",
     )
-    claim_number = fields.Char(tracking=True, index="btree_not_null")
+    claim_number = fields.Char(tracking=True, index="trigram")
     policy_number = fields.Char()
     coverage = fields.Selection(
         selection=COVERAGES,
@@ -236,6 +251,18 @@ class BodyshopDossier(models.Model):
         related="vehicle_id.license_plate",
         store=True,
         index="trigram",
+    )
+    # The plate in letters and digits only: 'TT-601-D', 'tt601d' and 'TT 601 D'
+    # find the same car. Searched through license_plate_search.
+    license_plate_compact = fields.Char(
+        compute="_compute_license_plate_compact",
+        store=True,
+        index="trigram",
+    )
+    license_plate_search = fields.Char(
+        string="License Plate (any notation)",
+        compute="_compute_license_plate_search",
+        search="_search_license_plate_search",
     )
     vin_sn = fields.Char(related="vehicle_id.vin_sn", string="VIN")
     vehicle_brand_id = fields.Many2one(related="vehicle_id.brand_id", string="Make")
@@ -641,6 +668,20 @@ class BodyshopDossier(models.Model):
         store=True,
         help="Hidden damage made a supplement necessary.",
     )
+    # The approval lead time of Key Figures: the first answered request,
+    # stored so that the report reads one row per dossier (no subquery per
+    # dossier over the approvals of 100,000 dossiers).
+    first_approval_requested_on = fields.Datetime(
+        compute="_compute_first_approval",
+        store=True,
+        help="When the first calculation that was answered was sent to the "
+        "paying party.",
+    )
+    first_approval_answered_on = fields.Datetime(
+        compute="_compute_first_approval",
+        store=True,
+        help="When the paying party answered it.",
+    )
 
     _sql_constraints = [
         (
@@ -712,6 +753,27 @@ class BodyshopDossier(models.Model):
     def _compute_is_electric(self):
         for dossier in self:
             dossier.is_electric = dossier.vehicle_id.bodyshop_is_electric
+
+    @api.depends("license_plate")
+    def _compute_license_plate_compact(self):
+        for dossier in self:
+            dossier.license_plate_compact = compact_plate(dossier.license_plate)
+
+    @api.depends("license_plate")
+    def _compute_license_plate_search(self):
+        for dossier in self:
+            dossier.license_plate_search = dossier.license_plate
+
+    def _search_license_plate_search(self, operator, value):
+        """A plate typed with or without hyphens or spaces, in any case."""
+        if operator not in ("ilike", "not ilike", "=", "!=") or not isinstance(
+            value, str
+        ):
+            return [("license_plate", operator, value)]
+        compact = compact_plate(value)
+        if not compact:
+            return [("license_plate", operator, value)]
+        return [("license_plate_compact", operator, compact)]
 
     @api.depends("intake_date", "delivery_date")
     def _compute_key_to_key_days(self):
@@ -1067,6 +1129,17 @@ class BodyshopDossier(models.Model):
                 calc.calc_type == "supplement" and calc.state != "draft"
                 for calc in dossier.calculation_ids
             )
+
+    @api.depends(
+        "calculation_ids.approval_ids.requested_on",
+        "calculation_ids.approval_ids.responded_on",
+    )
+    def _compute_first_approval(self):
+        for dossier in self:
+            answered = dossier.calculation_ids.approval_ids.filtered("responded_on")
+            first = answered.sorted(lambda a: (a.requested_on, a.id))[:1]
+            dossier.first_approval_requested_on = first.requested_on
+            dossier.first_approval_answered_on = first.responded_on
 
     @api.depends("planning_slot_ids.date")
     def _compute_planned_ready_date(self):

@@ -20,6 +20,8 @@ class BodyshopKpiReport(models.Model):
             "delivery_date",
             "checkin_date",
             "intake_date",
+            "first_approval_requested_on",
+            "first_approval_answered_on",
         ],
     }
     _order = "intake_date desc"
@@ -153,14 +155,9 @@ class BodyshopKpiReport(models.Model):
                        CASE WHEN d.repair_start IS NOT NULL
                              AND d.repair_end IS NOT NULL
                             THEN d.repair_cycle_days END AS repair_cycle_days,
-                       (SELECT round(EXTRACT(EPOCH FROM a.responded_on - a.requested_on)
-                                     / 86400, 1)
-                          FROM bodyshop_approval a
-                          JOIN bodyshop_calculation calc ON calc.id = a.calculation_id
-                         WHERE calc.dossier_id = d.id
-                           AND a.responded_on IS NOT NULL
-                         ORDER BY a.requested_on, a.id
-                         LIMIT 1) AS approval_lead_days,
+                       round(EXTRACT(EPOCH FROM d.first_approval_answered_on
+                                                - d.first_approval_requested_on)
+                             / 86400, 1) AS approval_lead_days,
                        CASE WHEN d.state IN ('repair', 'ready', 'delivered', 'invoiced')
                             THEN CASE WHEN d.has_supplement THEN 100.0 ELSE 0.0 END
                        END AS supplement_rate,

@@ -90,8 +90,11 @@ class BodyshopDossierLabour(models.Model):
         return super()._read_group_select(aggregate_spec, query)
 
     def init(self):
+        # One dossier at a time (LATERAL): the dossier form reads its own rows
+        # through an index, not the hours of every dossier in the database
+        # (2 s at 100,000 dossiers; benchmarks/scale.py).
         type_number = SQL(
-            "CASE keys.labour_type %s END",
+            "CASE hours.labour_type %s END",
             SQL(" ").join(
                 SQL("WHEN %s THEN %s", code, number)
                 for number, (code, _label) in enumerate(LABOUR_TYPES)
@@ -102,47 +105,61 @@ class BodyshopDossierLabour(models.Model):
             SQL(
                 """
                 CREATE OR REPLACE VIEW %(view)s AS (
-                WITH %(sold_hours)s,
-                planned AS (
-                    SELECT dossier_id, labour_type, SUM(hours) AS hours
-                      FROM bodyshop_planning_slot
-                  GROUP BY dossier_id, labour_type
-                ),
-                keys AS (
-                    SELECT dossier_id, labour_type FROM sold
-                     UNION
-                    SELECT dossier_id, labour_type FROM planned
-                     UNION
-                    SELECT dossier_id, labour_type FROM clocked
-                )
-                SELECT keys.dossier_id * 10 + %(type_number)s AS id,
-                       keys.dossier_id,
+                SELECT dossier.id * 10 + %(type_number)s AS id,
+                       dossier.id AS dossier_id,
                        dossier.company_id,
                        company.currency_id,
-                       keys.labour_type,
-                       COALESCE(sold.hours, 0) AS sold_hours,
-                       COALESCE(planned.hours, 0) AS planned_hours,
-                       COALESCE(clocked.hours, 0) AS clocked_hours,
-                       COALESCE(clocked.cost, 0) AS cost,
-                       CASE WHEN clocked.hours > 0
-                            THEN 100.0 * COALESCE(sold.hours, 0) / clocked.hours
+                       hours.labour_type,
+                       hours.sold_hours,
+                       hours.planned_hours,
+                       hours.clocked_hours,
+                       hours.cost,
+                       CASE WHEN hours.clocked_hours > 0
+                            THEN 100.0 * hours.sold_hours / hours.clocked_hours
                        END AS labour_efficiency
-                  FROM keys
-                  JOIN bodyshop_dossier dossier ON dossier.id = keys.dossier_id
+                  FROM bodyshop_dossier dossier
                   JOIN res_company company ON company.id = dossier.company_id
-             LEFT JOIN sold
-                    ON sold.dossier_id = keys.dossier_id
-                   AND sold.labour_type = keys.labour_type
-             LEFT JOIN planned
-                    ON planned.dossier_id = keys.dossier_id
-                   AND planned.labour_type = keys.labour_type
-             LEFT JOIN clocked
-                    ON clocked.dossier_id = keys.dossier_id
-                   AND clocked.labour_type = keys.labour_type
+                 CROSS JOIN LATERAL (
+                       SELECT part.labour_type,
+                              COALESCE(SUM(part.units)
+                                       / NULLIF(MAX(part.units_per_hour), 0), 0)
+                                  AS sold_hours,
+                              COALESCE(SUM(part.planned), 0) AS planned_hours,
+                              COALESCE(SUM(part.clocked), 0) AS clocked_hours,
+                              COALESCE(SUM(part.cost), 0) AS cost
+                         FROM (
+                              -- sold: the latest approved calculation's labour
+                              SELECT line.labour_type, line.labour_units AS units,
+                                     latest.units_per_hour, NULL::numeric AS planned,
+                                     NULL::numeric AS clocked, NULL::numeric AS cost
+                                FROM (SELECT calculation.id, calculation.units_per_hour
+                                        FROM bodyshop_calculation calculation
+                                       WHERE calculation.dossier_id = dossier.id
+                                         AND calculation.state = 'approved'
+                                    ORDER BY calculation.version DESC
+                                       LIMIT 1) latest
+                                JOIN bodyshop_calculation_line line
+                                  ON line.calculation_id = latest.id
+                               WHERE line.display_type IS NULL
+                                 AND line.line_type = 'labour'
+                                 AND line.labour_type IS NOT NULL
+                           UNION ALL
+                              SELECT slot.labour_type, NULL, NULL, slot.hours, NULL,
+                                     NULL
+                                FROM bodyshop_planning_slot slot
+                               WHERE slot.dossier_id = dossier.id
+                           UNION ALL
+                              SELECT entry.labour_type, NULL, NULL, NULL,
+                                     entry.hours, entry.cost
+                                FROM bodyshop_time_entry entry
+                               WHERE entry.dossier_id = dossier.id
+                                 AND entry.date_end IS NOT NULL
+                              ) part
+                     GROUP BY part.labour_type
+                       ) hours
                 )
                 """,
                 view=SQL.identifier(self._table),
-                sold_hours=SQL(SOLD_HOURS),
                 type_number=type_number,
             )
         )
