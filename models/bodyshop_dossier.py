@@ -39,6 +39,9 @@ PLANNED_STATES = ("intake", "calculation", "approval", "approved", "repair")
 
 CLOSED_STATES = ("delivered", "invoiced", "total_loss", "cancelled")
 
+# The longest request key a client may give (a UUID is 36 characters).
+REQUEST_KEY_SIZE = 100
+
 INTAKE_CHANNELS = [
     ("physical", "Physical (car at the counter)"),
     ("digital", "Digital"),
@@ -183,6 +186,13 @@ class BodyshopDossier(models.Model):
         default=fields.Datetime.now,
         required=True,
         copy=False,
+    )
+    request_key = fields.Char(
+        readonly=True,
+        copy=False,
+        help="Chosen by the intake (or the program) that made the dossier: the "
+        "same key from the same user in the same company gives this dossier "
+        "again instead of a second one, so a retried request doubles nothing.",
     )
     customer_id = fields.Many2one(
         comodel_name="res.partner",
@@ -688,6 +698,11 @@ class BodyshopDossier(models.Model):
             "name_company_uniq",
             "unique(name, company_id)",
             "The dossier number must be unique per company.",
+        ),
+        (
+            "request_key_uniq",
+            "unique(company_id, create_uid, request_key)",
+            "A user makes one dossier per request key in a company.",
         ),
     ]
 
@@ -1321,6 +1336,31 @@ class BodyshopDossier(models.Model):
         # Wild values are refused before this method reads them.
         for vals in vals_list:
             self._bodyshop_check_input(vals)
+        # A request key that came before (a retried request) gives the dossier
+        # it made, in its place in the result.
+        made = []
+        new_vals = []
+        for vals in vals_list:
+            key = self._bodyshop_request_key(vals.get("request_key"))
+            if key:
+                vals["request_key"] = key
+                company_id = vals.get("company_id") or self.env.company.id
+                dossier_id = self._bodyshop_request_dossier_id(company_id, key)
+                if dossier_id:
+                    made.append(dossier_id)
+                    continue
+            made.append(None)
+            new_vals.append(vals)
+        if not new_vals:
+            return self.browse(made)
+        dossiers = self._bodyshop_create_new(new_vals)
+        if all(made):
+            return dossiers
+        new_ids = iter(dossiers.ids)
+        return self.browse([dossier_id or next(new_ids) for dossier_id in made])
+
+    @api.model
+    def _bodyshop_create_new(self, vals_list):
         for vals in vals_list:
             if vals.get("payer_type") == "private":
                 # A private customer pays himself: the compute sets the payer.
@@ -1347,6 +1387,13 @@ class BodyshopDossier(models.Model):
 
     def write(self, vals):
         self._bodyshop_check_input(vals)
+        if "request_key" in vals and not self.env.su:
+            raise UserError(
+                _(
+                    "The request key of a dossier is given when the dossier is "
+                    "made and never changed."
+                )
+            )
         if vals.get("payer_type") == "private":
             vals = dict(vals)
             vals.pop("payer_id", None)
@@ -1662,6 +1709,7 @@ class BodyshopDossier(models.Model):
         """Draft purchase orders, one per supplier, for the approved version's
         part and sublet lines that are not ordered yet."""
         self.ensure_one()
+        self._bodyshop_lock()
         calculation = self._approved_calculation()
         if self.state not in ("approved", "repair", "ready") or not calculation:
             raise UserError(
@@ -2144,6 +2192,76 @@ class BodyshopDossier(models.Model):
     # ------------------------------------------------------------
     # BUSINESS METHODS
     # ------------------------------------------------------------
+
+    @api.model
+    def _bodyshop_request_key(self, key):
+        """A client's request key as stored: stripped text of at most 100
+        characters (empty: no key)."""
+        if not key:
+            return False
+        if not isinstance(key, str) or len(key.strip()) > REQUEST_KEY_SIZE:
+            raise ValidationError(
+                _(
+                    "Request Key: give a text of at most %(size)s characters.",
+                    size=REQUEST_KEY_SIZE,
+                )
+            )
+        return key.strip() or False
+
+    @api.model
+    def _bodyshop_request_dossier_id(self, company_id, key):
+        """The id of the dossier the current user made in ``company_id`` with
+        request key ``key``, or None.
+
+        A request with that key that is still running (the client gave up
+        waiting, or the retry came in on another worker) holds a lock on the
+        key until it commits or fails: this waits for it. What it committed
+        may be newer than this transaction's snapshot, so the key is also
+        looked up in a transaction of its own. Another user's or another
+        company's key never matches (``create_uid`` is set by the ORM, never
+        by the caller).
+        """
+        self.env.cr.execute(
+            SQL(
+                "SELECT pg_advisory_xact_lock(hashtextextended(%s, %s))",
+                key,
+                company_id * 2**31 + self.env.uid,
+            )
+        )
+        query = SQL(
+            "SELECT id FROM bodyshop_dossier WHERE company_id = %s "
+            "AND create_uid = %s AND request_key = %s",
+            company_id,
+            self.env.uid,
+            key,
+        )
+        self.flush_model(["request_key"])
+        self.env.cr.execute(query)
+        row = self.env.cr.fetchone()
+        if not row:
+            with self.env.registry.cursor() as cr:
+                cr.execute(query)
+                row = cr.fetchone()
+        return row[0] if row else None
+
+    def _bodyshop_lock(self):
+        """Claim the dossiers for a workflow step that makes records without
+        writing the dossier itself (purchase orders): the same step asked
+        twice at once (a client that retried while its first request still
+        ran) waits here for the first, then fails on the concurrent update
+        and is retried by Odoo, and so sees what the first made. (A new
+        calculation version writes the dossier's current version, which
+        serialises it already.)"""
+        self.env.cr.execute(
+            SQL(
+                "UPDATE bodyshop_dossier SET write_uid = %s, write_date = %s "
+                "WHERE id IN %s",
+                self.env.uid,
+                fields.Datetime.now(),
+                tuple(self.ids),
+            )
+        )
+        self.invalidate_recordset(["write_uid", "write_date"])
 
     def _type_payers(self):
         """A company that pays a dossier is offered for that payer type."""

@@ -22,3 +22,4 @@ from . import test_portal
 from . import test_portal_tour
 from . import test_estimate_import
 from . import test_estimate_parsers
+from . import test_request_key

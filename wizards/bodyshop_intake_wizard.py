@@ -1,4 +1,5 @@
 import math
+import uuid
 
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError, ValidationError
@@ -80,6 +81,9 @@ class BodyshopIntakeWizard(models.TransientModel):
         required=True,
     )
     intake_date = fields.Datetime(default=fields.Datetime.now, required=True)
+    # The same intake confirmed twice (a double click, a retried request)
+    # makes one dossier: see bodyshop.dossier.request_key.
+    request_key = fields.Char(default=lambda self: str(uuid.uuid4()))
 
     # vehicle
     license_plate = fields.Char(required=True)
@@ -301,11 +305,16 @@ class BodyshopIntakeWizard(models.TransientModel):
 
     def action_create_dossier(self):
         self.ensure_one()
+        Dossier = self.env["bodyshop.dossier"]
+        key = Dossier._bodyshop_request_key(self.request_key)
+        if key:
+            dossier_id = Dossier._bodyshop_request_dossier_id(self.company_id.id, key)
+            if dossier_id:
+                # This intake was confirmed before: its dossier, nothing new.
+                return self._dossier_action(dossier_id)
         self._check_intake()
         vehicle = self._get_or_create_vehicle()
-        dossier = self.env["bodyshop.dossier"].create(
-            self._prepare_dossier_vals(vehicle)
-        )
+        dossier = Dossier.create(self._prepare_dossier_vals(vehicle))
         if self.photo_ids:
             self.photo_ids._bodyshop_attach_photos(dossier, "intake")
         if self.odometer_intake and self.odometer_intake > vehicle.odometer:
@@ -317,10 +326,13 @@ class BodyshopIntakeWizard(models.TransientModel):
                 user=self.env.user.name,
             ),
         )
+        return self._dossier_action(dossier.id)
+
+    def _dossier_action(self, dossier_id):
         return {
             "type": "ir.actions.act_window",
             "res_model": "bodyshop.dossier",
-            "res_id": dossier.id,
+            "res_id": dossier_id,
             "view_mode": "form",
             "views": [(False, "form")],
             "target": "current",
@@ -535,6 +547,7 @@ class BodyshopIntakeWizard(models.TransientModel):
         vals.update(
             {
                 "company_id": self.company_id.id,
+                "request_key": self.request_key,
                 "vehicle_id": vehicle.id,
                 "payer_id": (
                     self.customer_id.id
