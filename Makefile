@@ -1,4 +1,4 @@
-.PHONY: demo test bench load
+.PHONY: demo test bench load load-ci
 
 # Demo server with demo data on http://127.0.0.1:8069 (admin / admin)
 demo:
@@ -12,6 +12,11 @@ test:
 bench:
 	bash scripts/bench
 
-# Load test: 2 workers, 20 JSON-RPC clients, 60 seconds, loopback only
+# Load test with faults on its own PostgreSQL: 4 workers, 40 JSON-RPC clients,
+# 120 seconds, a worker killed and PostgreSQL restarted; loopback only
 load:
 	bash scripts/load
+
+# The small load test CI runs: 10 clients, 20 seconds, the same faults
+load-ci:
+	bash scripts/load --clients 10 --duration 20

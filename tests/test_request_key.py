@@ -23,9 +23,7 @@ class TestRequestKey(BodyshopCommon):
         )
 
     def _count(self, key=KEY):
-        return self.env["bodyshop.dossier"].search_count(
-            [("request_key", "=", key)]
-        )
+        return self.env["bodyshop.dossier"].search_count([("request_key", "=", key)])
 
     def test_same_key_twice_gives_one_dossier(self):
         first = self._create(self.bs_user, request_key=KEY)
