@@ -1353,14 +1353,22 @@ class BodyshopDossier(models.Model):
             new_vals.append(vals)
         if not new_vals:
             return self.browse(made)
-        dossiers = self._bodyshop_create_new(new_vals)
-        if all(made):
+        self._bodyshop_prepare_create(new_vals)
+        dossiers = super().create(new_vals)
+        for dossier in dossiers:
+            dossier.vehicle_id.filtered(
+                lambda v: not v.driver_id
+            ).driver_id = dossier.customer_id
+        dossiers._type_payers()
+        dossiers._create_analytic_accounts()
+        if all(dossier_id is None for dossier_id in made):
             return dossiers
         new_ids = iter(dossiers.ids)
         return self.browse([dossier_id or next(new_ids) for dossier_id in made])
 
     @api.model
-    def _bodyshop_create_new(self, vals_list):
+    def _bodyshop_prepare_create(self, vals_list):
+        """The payer and the number of new dossiers."""
         for vals in vals_list:
             if vals.get("payer_type") == "private":
                 # A private customer pays himself: the compute sets the payer.
@@ -1376,14 +1384,6 @@ class BodyshopDossier(models.Model):
                         ir_sequence_date=fields.Date.to_string(intake_day)
                     )
                 vals["name"] = sequence.next_by_code("bodyshop.dossier") or _("New")
-        dossiers = super().create(vals_list)
-        for dossier in dossiers:
-            dossier.vehicle_id.filtered(
-                lambda v: not v.driver_id
-            ).driver_id = dossier.customer_id
-        dossiers._type_payers()
-        dossiers._create_analytic_accounts()
-        return dossiers
 
     def write(self, vals):
         self._bodyshop_check_input(vals)
