@@ -1,4 +1,4 @@
-.PHONY: demo test bench load load-ci
+.PHONY: demo test bench load load-ci scale
 
 # Demo server with demo data on http://127.0.0.1:8069 (admin / admin)
 demo:
@@ -20,3 +20,7 @@ load:
 # The small load test CI runs: 10 clients, 20 seconds, the same faults
 load-ci:
 	bash scripts/load --clients 10 --duration 20
+
+# Scale: ten branches grown to 10,000 and 100,000 dossiers (about 15 minutes)
+scale:
+	bash scripts/scale

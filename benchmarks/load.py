@@ -30,6 +30,7 @@ half-written.
 """
 
 import argparse
+import glob
 import json
 import os
 import shutil
@@ -46,7 +47,27 @@ import psycopg2
 import requests
 from common import machine
 
-PG_BIN = "/usr/lib/postgresql/15/bin"
+
+def postgresql_bin():
+    """The folder of the machine's PostgreSQL server programs (initdb,
+    pg_ctl): $PG_BIN, the PATH, or Debian's /usr/lib/postgresql/<version>."""
+    if os.environ.get("PG_BIN"):
+        return os.environ["PG_BIN"]
+    initdb = shutil.which("initdb")
+    if initdb:
+        return os.path.dirname(os.path.realpath(initdb))
+    versions = sorted(
+        glob.glob("/usr/lib/postgresql/*/bin/initdb"),
+        key=lambda path: (
+            int(path.split("/")[-3]) if path.split("/")[-3].isdigit() else 0
+        ),
+    )
+    if not versions:
+        sys.exit("The load test needs PostgreSQL's server programs (initdb, pg_ctl).")
+    return os.path.dirname(versions[-1])
+
+
+PG_BIN = postgresql_bin()
 PG_ROLE = "odooload"
 DB = "bodyshop_load"
 TIMEOUT = 30  # seconds a request may take
@@ -715,7 +736,7 @@ class Probe(threading.Thread):
         self.url = url
         self.stop = stop
         self.session = requests.Session()
-        self.results = []  # (sent at, ok)
+        self.results = []  # (sent at, answered or failed at, ok)
 
     def run(self):
         self.session.post(
@@ -743,24 +764,30 @@ class Probe(threading.Thread):
                             "kwargs": {},
                         },
                     },
-                    timeout=2,
+                    # Slow under load is not down: a probe fails when the
+                    # service refuses, errs or takes longer than 10 s.
+                    timeout=10,
                 )
                 ok = response.status_code == 200 and "result" in response.json()
             except (requests.RequestException, ValueError):
                 pass
-            self.results.append((sent, ok))
+            self.results.append((sent, time.time(), ok))
             time.sleep(max(0.0, 0.1 - (time.time() - sent)))
 
     def recovery(self, at, until):
         """After a fault at ``at`` (until the next one): the seconds until the
-        service answers (the first answered probe after the first failed
-        one), the failed probes, and when the last one failed."""
-        after = [(sent, ok) for sent, ok in self.results if at <= sent < until]
-        failed = [sent for sent, ok in after if not ok]
+        service answers again (the answer of the first probe sent after the
+        first failed one), the failed probes, and when the last one failed.
+        A probe belongs to the fault before its answer: one sent just before
+        a fault that fails because of it counts for that fault."""
+        after = [row for row in self.results if at <= row[1] < until]
+        failed = [row for row in after if not row[2]]
         if not failed:
             return 0.0, 0, None
-        back = next((sent for sent, ok in after if ok and sent > failed[0]), None)
-        return (back - at if back else None), len(failed), failed[-1] - at
+        back = next(
+            (done for sent, done, ok in after if ok and sent >= failed[0][0]), None
+        )
+        return (back - at if back else None), len(failed), failed[-1][1] - at
 
 
 # ------------------------------------------------------------------
