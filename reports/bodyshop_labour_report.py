@@ -3,35 +3,6 @@ from odoo.tools import SQL
 
 from ..models.bodyshop_agreement import LABOUR_TYPES
 
-# The sold hours per dossier and labour type: the labour units of the latest
-# approved calculation, in hours.
-SOLD_HOURS = """
-    latest AS (
-        SELECT DISTINCT ON (calculation.dossier_id)
-               calculation.dossier_id, calculation.id, calculation.units_per_hour
-          FROM bodyshop_calculation calculation
-         WHERE calculation.state = 'approved'
-      ORDER BY calculation.dossier_id, calculation.version DESC
-    ),
-    sold AS (
-        SELECT latest.dossier_id,
-               line.labour_type,
-               SUM(line.labour_units) / NULLIF(latest.units_per_hour, 0) AS hours
-          FROM latest
-          JOIN bodyshop_calculation_line line ON line.calculation_id = latest.id
-         WHERE line.display_type IS NULL
-           AND line.line_type = 'labour'
-           AND line.labour_type IS NOT NULL
-      GROUP BY latest.dossier_id, line.labour_type, latest.units_per_hour
-    ),
-    clocked AS (
-        SELECT dossier_id, labour_type, SUM(hours) AS hours, SUM(cost) AS cost
-          FROM bodyshop_time_entry
-         WHERE date_end IS NOT NULL
-      GROUP BY dossier_id, labour_type
-    )
-"""
-
 
 def _weighted_efficiency(model, query, sold, clocked):
     """A group's efficiency: its sold hours over its clocked hours."""
@@ -227,25 +198,15 @@ class BodyshopLabourReport(models.Model):
         return super()._read_group_select(aggregate_spec, query)
 
     def init(self):
+        # Each stretch of time with its share of its dossier's sold hours,
+        # looked up for that stretch (LATERAL): a month of the report reads
+        # that month's time entries and their dossiers, not the hours of
+        # every dossier in the database (benchmarks/scale.py).
         tools.drop_view_if_exists(self.env.cr, self._table)
         self.env.cr.execute(
             SQL(
                 """
                 CREATE OR REPLACE VIEW %(view)s AS (
-                WITH %(sold_hours)s,
-                shared AS (
-                    SELECT entry.id,
-                           COALESCE(sold.hours, 0) * entry.hours
-                           / NULLIF(clocked.hours, 0) AS sold_hours
-                      FROM bodyshop_time_entry entry
-                      JOIN clocked
-                        ON clocked.dossier_id = entry.dossier_id
-                       AND clocked.labour_type = entry.labour_type
-                 LEFT JOIN sold
-                        ON sold.dossier_id = entry.dossier_id
-                       AND sold.labour_type = entry.labour_type
-                     WHERE entry.date_end IS NOT NULL
-                )
                 SELECT entry.id,
                        entry.dossier_id,
                        entry.company_id,
@@ -254,17 +215,42 @@ class BodyshopLabourReport(models.Model):
                        entry.labour_type,
                        entry.date_start AS date,
                        entry.hours AS clocked_hours,
-                       COALESCE(shared.sold_hours, 0) AS sold_hours,
+                       COALESCE(share.sold_hours, 0) AS sold_hours,
                        entry.cost,
                        CASE WHEN entry.hours > 0
-                            THEN 100.0 * COALESCE(shared.sold_hours, 0) / entry.hours
+                            THEN 100.0 * COALESCE(share.sold_hours, 0) / entry.hours
                        END AS labour_efficiency
                   FROM bodyshop_time_entry entry
-                  JOIN shared ON shared.id = entry.id
                   JOIN res_company company ON company.id = entry.company_id
+             LEFT JOIN LATERAL (
+                       SELECT sold.hours * entry.hours / NULLIF(clocked.hours, 0)
+                                  AS sold_hours
+                         FROM (SELECT SUM(other.hours) AS hours
+                                 FROM bodyshop_time_entry other
+                                WHERE other.dossier_id = entry.dossier_id
+                                  AND other.labour_type = entry.labour_type
+                                  AND other.date_end IS NOT NULL) clocked,
+                              (SELECT SUM(line.labour_units)
+                                      / NULLIF(latest.units_per_hour, 0) AS hours
+                                 FROM (SELECT calculation.id,
+                                              calculation.units_per_hour
+                                         FROM bodyshop_calculation calculation
+                                        WHERE calculation.dossier_id
+                                              = entry.dossier_id
+                                          AND calculation.state = 'approved'
+                                     ORDER BY calculation.version DESC
+                                        LIMIT 1) latest
+                                 JOIN bodyshop_calculation_line line
+                                   ON line.calculation_id = latest.id
+                                WHERE line.display_type IS NULL
+                                  AND line.line_type = 'labour'
+                                  AND line.labour_type = entry.labour_type
+                             GROUP BY latest.units_per_hour) sold
+                   ) share ON TRUE
+                 WHERE entry.date_end IS NOT NULL
+                   AND entry.labour_type IS NOT NULL
                 )
                 """,
                 view=SQL.identifier(self._table),
-                sold_hours=SQL(SOLD_HOURS),
             )
         )
