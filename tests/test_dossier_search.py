@@ -113,3 +113,18 @@ class TestDossierSearch(BodyshopCommon):
             },
             names,
         )
+
+    def test_open_filter_names_every_state_that_is_not_closed(self):
+        # The filter lists the open states (an index finds them among years
+        # of history); a new state must not fall out of it.
+        from ..models.bodyshop_dossier import CLOSED_STATES, STATES
+
+        Dossier = self.env["bodyshop.dossier"]
+        arch = Dossier.get_views([(False, "search")])["views"]["search"]["arch"]
+        node = etree.fromstring(arch).xpath("//filter[@name='open']")[0]
+        [(field, operator, states)] = safe_eval(node.get("domain"))
+        self.assertEqual((field, operator), ("state", "in"))
+        self.assertEqual(
+            set(states), {code for code, _label in STATES} - set(CLOSED_STATES)
+        )
+        self.assertIn(self.dossier, Dossier.search(safe_eval(node.get("domain"))))
