@@ -102,6 +102,14 @@ class Measure:
         return False
 
 
+def percentile(values, fraction):
+    """The value at ``fraction`` (0.95: p95) of ``values``; 0 when empty."""
+    if not values:
+        return 0.0
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, round(fraction * (len(ordered) - 1)))]
+
+
 def ratio(ours, reference):
     return ours / reference if reference else float("inf")
 

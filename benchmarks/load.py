@@ -45,7 +45,7 @@ import uuid
 
 import psycopg2
 import requests
-from common import machine
+from common import machine, percentile
 
 
 def postgresql_bin():
@@ -89,13 +89,6 @@ def free_port():
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         return sock.getsockname()[1]
-
-
-def percentile(values, fraction):
-    if not values:
-        return 0.0
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, round(fraction * (len(ordered) - 1)))]
 
 
 # ------------------------------------------------------------------

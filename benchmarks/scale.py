@@ -35,7 +35,13 @@ from contextlib import closing
 from datetime import datetime, timedelta
 
 import psycopg2
-from common import create_database, machine, open_registry, prepare_company
+from common import (
+    create_database,
+    machine,
+    open_registry,
+    percentile,
+    prepare_company,
+)
 from lxml import etree
 
 from odoo import SUPERUSER_ID, Command, api
@@ -216,12 +222,6 @@ def parse_args():
     args = parser.parse_args()
     args.sizes = sorted(int(size) for size in args.sizes.split(","))
     return args
-
-
-def percentile(values, fraction):
-    ordered = sorted(values)
-    index = min(len(ordered) - 1, round(fraction * (len(ordered) - 1)))
-    return ordered[index]
 
 
 class Scale:
@@ -793,18 +793,7 @@ class Screens:
         """The fields the web client reads for a list, kanban or calendar."""
         views = model.get_views([(view_id, view_type)])
         arch = etree.fromstring(views["views"][view_type]["arch"])
-        fields = views["models"][model._name]["fields"]
-        spec = {}
-        for node in arch.iter("field"):
-            name = node.get("name")
-            if name not in fields or node.getparent().tag == "field":
-                continue
-            kind = fields[name]["type"]
-            if kind in ("many2one", "many2many", "one2many"):
-                spec[name] = {"fields": {"display_name": {}}}
-            else:
-                spec[name] = {}
-        return spec
+        return arch_spec(arch, model._name, views["models"])
 
     def field_domain(self, field_name, value):
         node = self.search_arch.xpath(f"//field[@name='{field_name}']")[0]
